@@ -1,0 +1,185 @@
+"""One streaming pass from responses to a `Report`: the pure core every report format shares.
+
+Memory is bounded by questions × groups (groups: the whole survey, each touchpoint, language,
+hidden value and ISO week), never by the number of responses: the aggregator sees each response
+once, adds it to the tallies of the groups it belongs to, and forgets it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+
+from functions.manifest import Manifest, Question
+from functions.report import stats
+from functions.report.filters import NO_TOUCHPOINT, Filters, ResponseRecord, report_zone
+from functions.report.model import Breakdowns, Group, Headline, OutcomeSummary, QuestionSummary, Report, Week
+from functions.report.tallies import Tally, tally_for
+
+COMMENTS_KEPT = 200
+"""Newest free-text answers kept per question; the report also says how many there were in all."""
+VALUES_PER_BREAKDOWN = 50
+"""Distinct touchpoints, languages or values of one hidden field broken down at most; the rest pool as OVERFLOW."""
+OVERFLOW = "(other)"
+HEADLINE_TYPES = {"nps": "score", "csat": "satisfied_pct", "ces": "mean", "rating": "mean"}
+
+
+class GroupTally:
+    """The running tallies of one group of responses."""
+
+    __slots__ = ("outcomes", "responses", "tallies")
+
+    def __init__(self, tallies: dict[str, Tally], with_outcomes: bool) -> None:
+        self.responses = 0
+        self.tallies = tallies
+        self.outcomes: dict[str, int] | None = {} if with_outcomes else None
+
+    def add_outcome(self, outcome: str | None) -> None:
+        if self.outcomes is not None and outcome is not None:
+            if outcome in self.outcomes or len(self.outcomes) < VALUES_PER_BREAKDOWN:
+                self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+
+    def result(self, manifest: Manifest) -> Group:
+        questions = {qid: tally.summary() for qid, tally in self.tallies.items()}
+        return Group(self.responses, self.responses < stats.MIN_RESPONSES, questions, self._outcomes(manifest))
+
+    def _outcomes(self, manifest: Manifest) -> OutcomeSummary | None:
+        if self.outcomes is None or manifest.quiz is None:
+            return None
+        counts = {outcome.id: self.outcomes.get(outcome.id, 0) for outcome in manifest.quiz.outcomes}
+        counts.update(self.outcomes)
+        n = sum(counts.values())
+        return OutcomeSummary(n, counts, {key: stats.pct(c, n) for key, c in counts.items()})
+
+
+class Aggregator:
+    """Feed it responses with `add` (or `add_all`), then ask for the `report`."""
+
+    def __init__(self, manifest: Manifest, *, comments_kept: int = COMMENTS_KEPT) -> None:
+        self.manifest, self.zone = manifest, report_zone(manifest)
+        self.comments_kept = comments_kept
+        self.questions: list[Question] = [q for q in manifest.questions if q.answers]
+        self.headline = [q for q in self.questions if q.type in HEADLINE_TYPES]
+        self.overall = self._group(keep_comments=True)
+        self.by_touchpoint: dict[str, GroupTally] = {}
+        self.by_language: dict[str, GroupTally] = {}
+        self.by_hidden: dict[str, dict[str, GroupTally]] = {name: {} for name in manifest.hidden}
+        self.by_week: dict[tuple[int, int], GroupTally] = {}
+        self.first: datetime | None = None
+        self.last: datetime | None = None
+
+    def _group(self, keep_comments: bool = False, headline_only: bool = False) -> GroupTally:
+        questions = self.headline if headline_only else self.questions
+        tallies: dict[str, Tally] = {}
+        for question in questions:
+            tally = tally_for(question, self.zone, self.comments_kept if keep_comments else None)
+            if tally is not None:
+                tallies[question.id] = tally
+        return GroupTally(tallies, self.manifest.quiz is not None and not headline_only)
+
+    def _member(self, groups: dict[str, GroupTally], key: str) -> GroupTally:
+        group = groups.get(key)
+        if group is None:
+            if len(groups) >= VALUES_PER_BREAKDOWN:
+                key = OVERFLOW
+                group = groups.get(key)
+            if group is None:
+                group = groups[key] = self._group()
+        return group
+
+    def _week(self, moment: datetime) -> GroupTally:
+        year, week, _ = moment.astimezone(self.zone).isocalendar()
+        group = self.by_week.get((year, week))
+        if group is None:
+            group = self.by_week[(year, week)] = self._group(headline_only=True)
+        return group
+
+    def add(self, response: ResponseRecord) -> None:
+        moment = response.received_at
+        if moment.tzinfo is None:  # stored naive: the stores write UTC
+            moment = moment.replace(tzinfo=UTC)
+        if self.first is None or moment < self.first:
+            self.first = moment
+        if self.last is None or moment > self.last:
+            self.last = moment
+        groups = [self.overall, self._member(self.by_touchpoint, response.tp or NO_TOUCHPOINT),
+                  self._member(self.by_language, response.lang), self._week(moment)]
+        hidden = response.hidden
+        for name, values in self.by_hidden.items():
+            value = hidden.get(name)
+            if value:
+                groups.append(self._member(values, value))
+        for group in groups:
+            group.responses += 1
+            group.add_outcome(response.outcome)
+        for qid, answer in response.answers.items():
+            for group in groups:
+                tally = group.tallies.get(qid)
+                if tally is not None:
+                    tally.add(answer, response)
+
+    def add_all(self, responses: Iterable[ResponseRecord]) -> Aggregator:
+        add = self.add
+        for response in responses:
+            add(response)
+        return self
+
+    def report(self, filters: Filters = Filters(), generated_at: datetime | None = None) -> Report:
+        moment = (generated_at or datetime.now(UTC)).astimezone(self.zone)
+        overall = self.overall.result(self.manifest)
+        return Report(
+            survey=self.manifest.id,
+            lang=self.manifest.default_language,
+            timezone=self.manifest.report.timezone,
+            generated_at=moment,
+            filters=filters,
+            responses=overall.responses,
+            first_response=self.first.astimezone(self.zone) if self.first else None,
+            last_response=self.last.astimezone(self.zone) if self.last else None,
+            overall=overall,
+            breakdowns=Breakdowns(
+                touchpoint=self._results(self.by_touchpoint, [tp.id for tp in self.manifest.touchpoints]),
+                language=self._results(self.by_language, self.manifest.languages),
+                hidden={name: self._results(values) for name, values in self.by_hidden.items()},
+            ),
+            trend=self._trend(),
+        )
+
+    def _results(self, groups: dict[str, GroupTally], order: list[str] | None = None) -> dict[str, Group]:
+        """Results in the manifest's order where it has one, then alphabetically, the overflow last."""
+        rank = {key: i for i, key in enumerate(order or [])}
+
+        def position(key: str) -> tuple[bool, int, str]:
+            return (key == OVERFLOW, rank.get(key, len(rank)), key)
+
+        return {key: groups[key].result(self.manifest) for key in sorted(groups, key=position)}
+
+    def _trend(self) -> list[Week]:
+        """Every ISO week from the first response to the last, empty weeks included, so charts keep time."""
+        if not self.by_week:
+            return []
+        monday = date.fromisocalendar(*min(self.by_week), 1)
+        last = date.fromisocalendar(*max(self.by_week), 1)
+        weeks: list[Week] = []
+        while monday <= last:
+            year, week, _ = monday.isocalendar()
+            group = self.by_week.get((year, week))
+            weeks.append(Week(f"{year}-W{week:02d}", monday, group.responses if group else 0,
+                              _headlines(group.result(self.manifest).questions) if group else {}))
+            monday += timedelta(days=7)
+        return weeks
+
+
+def _headlines(questions: dict[str, QuestionSummary]) -> dict[str, Headline]:
+    headlines: dict[str, Headline] = {}
+    for qid, summary in questions.items():
+        measure = HEADLINE_TYPES[summary.type]
+        headlines[qid] = Headline(measure, summary.n, getattr(summary, measure))
+    return headlines
+
+
+def aggregate(manifest: Manifest, responses: Iterable[ResponseRecord], filters: Filters = Filters(),
+              generated_at: datetime | None = None) -> Report:
+    """The report of `responses` (already filtered), in one pass."""
+    return Aggregator(manifest).add_all(responses).report(filters, generated_at)
+

@@ -1,0 +1,244 @@
+"""One running tally per question type: each takes answers one at a time and keeps only counts.
+
+A tally's memory depends on the question (its scale, options, rows), never on how many
+responses it has seen; free text keeps the newest `keep` answers in a heap plus a count.
+Answers that do not fit the current manifest (an older survey version, a changed scale) are
+skipped rather than trusted.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from datetime import datetime
+from typing import Protocol
+from zoneinfo import ZoneInfo
+
+from functions.manifest import Question
+from functions.report import stats
+from functions.report.filters import ResponseRecord
+from functions.report.model import (
+    ChoiceSummary,
+    Comment,
+    CsatSummary,
+    LikertSummary,
+    NpsSummary,
+    NumberSummary,
+    QuestionSummary,
+    RowSummary,
+    ScaleSummary,
+    TextSummary,
+)
+
+SCALE_DEFAULTS = {"nps": (0, 10), "csat": (1, 5), "ces": (1, 7), "rating": (1, 5)}
+EXTRA_KEYS_CAP = 100
+"""Answer values outside the manifest's options kept at most (old survey versions), so memory stays bounded."""
+
+
+class Tally(Protocol):
+    def add(self, answer: object, response: ResponseRecord) -> None: ...
+
+    def summary(self) -> QuestionSummary: ...
+
+
+def scale_bounds(question: Question) -> tuple[int, int]:
+    low, high = SCALE_DEFAULTS.get(question.type, (1, 5))
+    return (int(question.min) if question.min is not None else low,
+            int(question.max) if question.max is not None else high)
+
+
+class Comments:
+    """The newest `keep` free-text answers (a min-heap on arrival time) and how many there were."""
+
+    def __init__(self, keep: int, zone: ZoneInfo) -> None:
+        self.keep, self.zone = keep, zone
+        self.heap: list[tuple[datetime, int, Comment]] = []
+        self.order = itertools.count()
+
+    def add(self, text: str, response: ResponseRecord) -> None:
+        moment = response.received_at
+        if len(self.heap) >= self.keep:
+            if self.keep == 0 or moment < self.heap[0][0]:
+                return
+            heapq.heappop(self.heap)
+        comment = Comment(text, moment.astimezone(self.zone), response.tp, response.lang)
+        heapq.heappush(self.heap, (moment, next(self.order), comment))
+
+    def newest_first(self) -> list[Comment]:
+        return [entry[2] for entry in sorted(self.heap, reverse=True)]
+
+
+class ScaleTally:
+    """nps, csat, ces, rating, and each likert row: counts per integer on the scale."""
+
+    __slots__ = ("counts", "high", "low", "type")
+
+    def __init__(self, type_: str, low: int, high: int) -> None:
+        self.type, self.low, self.high = type_, low, high
+        self.counts = [0] * (high - low + 1)
+
+    def add(self, answer: object, response: ResponseRecord | None = None) -> None:
+        if answer.__class__ is not int:
+            if not isinstance(answer, float) or not answer.is_integer():
+                return
+            answer = int(answer)
+        assert isinstance(answer, int)
+        if self.low <= answer <= self.high:
+            self.counts[answer - self.low] += 1
+
+    def by_value(self) -> dict[int, int]:
+        return {self.low + i: c for i, c in enumerate(self.counts)}
+
+    def distribution(self) -> dict[str, int]:
+        return {str(self.low + i): c for i, c in enumerate(self.counts)}
+
+    def summary(self) -> QuestionSummary:
+        counts, n = self.by_value(), sum(self.counts)
+        too_few = n < stats.MIN_RESPONSES
+        if self.type == "nps":
+            f = stats.nps(counts)
+            if f is None:
+                return NpsSummary(self.type, n, too_few, None, None, None, None, None, self.distribution())
+            return NpsSummary(self.type, n, too_few, f.score, f.promoters, f.passives, f.detractors,
+                              f.margin_of_error, self.distribution())
+        common = (self.type, n, too_few, stats.mean(counts), stats.median(counts), self.distribution())
+        if self.type == "csat":
+            return CsatSummary(*common, satisfied_pct=stats.satisfied_pct(counts))
+        return ScaleSummary(*common)
+
+    def row(self) -> RowSummary:
+        counts = self.by_value()
+        return RowSummary(sum(self.counts), stats.mean(counts), stats.median(counts), self.distribution())
+
+
+class ChoiceTally:
+    """single_choice (an option id, or "other" with its text) and multi_choice (a list of ids)."""
+
+    __slots__ = ("counts", "limit", "multi", "n", "other", "other_key", "qtype")
+
+    def __init__(self, question: Question, other: Comments | None) -> None:
+        self.qtype, self.multi = question.type, question.type == "multi_choice"
+        self.counts = {option.id: 0 for option in question.options}
+        if question.other:
+            self.counts["other"] = 0
+        self.n, self.other, self.other_key = 0, other, question.id + ".other"
+        self.limit = len(self.counts) + EXTRA_KEYS_CAP
+
+    def _count(self, option: object) -> None:
+        if not isinstance(option, str):
+            return
+        if option in self.counts or len(self.counts) < self.limit:
+            self.counts[option] = self.counts.get(option, 0) + 1
+
+    def add(self, answer: object, response: ResponseRecord) -> None:
+        if self.multi:
+            if not isinstance(answer, list):
+                return
+            for option in set(a for a in answer if isinstance(a, str)):
+                self._count(option)
+        else:
+            if not isinstance(answer, str):
+                return
+            self._count(answer)
+            if answer == "other" and self.other is not None:
+                text = response.answers.get(self.other_key)
+                if isinstance(text, str) and text.strip():
+                    self.other.add(text, response)
+        self.n += 1
+
+    def summary(self) -> QuestionSummary:
+        pct = {option: stats.pct(count, self.n) for option, count in self.counts.items()}
+        other = self.other.newest_first() if self.other else []
+        return ChoiceSummary(self.qtype, self.n, self.n < stats.MIN_RESPONSES, dict(self.counts), pct,
+                             other, self.counts.get("other", 0))
+
+
+class LikertTally:
+    __slots__ = ("n", "rows")
+
+    def __init__(self, question: Question) -> None:
+        high = int(question.max) if question.max is not None else 5
+        self.rows = {row.id: ScaleTally("likert", 1, high) for row in question.rows}
+        self.n = 0
+
+    def add(self, answer: object, response: ResponseRecord) -> None:
+        if not isinstance(answer, dict):
+            return
+        for row_id, value in answer.items():
+            tally = self.rows.get(row_id)
+            if tally is not None:
+                tally.add(value)
+        self.n += 1
+
+    def summary(self) -> QuestionSummary:
+        rows = {row_id: tally.row() for row_id, tally in self.rows.items()}
+        return LikertSummary("likert", self.n, self.n < stats.MIN_RESPONSES, rows)
+
+
+class NumberTally:
+    __slots__ = ("high", "low", "n", "total", "values")
+
+    def __init__(self) -> None:
+        self.n, self.total = 0, 0.0
+        self.low: float | None = None
+        self.high: float | None = None
+        self.values = stats.BoundedCounts()
+
+    def add(self, answer: object, response: ResponseRecord) -> None:
+        if isinstance(answer, bool) or not isinstance(answer, int | float):
+            return
+        self.n += 1
+        self.total += answer
+        self.low = answer if self.low is None else min(self.low, answer)
+        self.high = answer if self.high is None else max(self.high, answer)
+        self.values.add(answer)
+
+    def summary(self) -> QuestionSummary:
+        mean = self.total / self.n if self.n else None
+        return NumberSummary("number", self.n, self.n < stats.MIN_RESPONSES, mean,
+                             stats.median(self.values.counts), self.low, self.high, self.values.approximate)
+
+
+class TextTally:
+    """text keeps its newest answers (when `comments` is given); email and consent only count."""
+
+    __slots__ = ("comments", "n", "qtype")
+
+    def __init__(self, qtype: str, comments: Comments | None) -> None:
+        self.qtype, self.comments, self.n = qtype, comments, 0
+
+    def add(self, answer: object, response: ResponseRecord) -> None:
+        if isinstance(answer, str):
+            if not answer.strip():
+                return
+            if self.comments is not None:
+                self.comments.add(answer, response)
+        elif answer is not True:
+            return
+        self.n += 1
+
+    def summary(self) -> QuestionSummary:
+        too_few = self.n < stats.MIN_RESPONSES
+        if self.qtype == "text":
+            return TextSummary("text", self.n, too_few, self.comments.newest_first() if self.comments else [])
+        return QuestionSummary(self.qtype, self.n, too_few)
+
+
+def tally_for(question: Question, zone: ZoneInfo, keep_comments: int | None) -> Tally | None:
+    """A fresh tally; `keep_comments` None means count free text without keeping it (breakdowns)."""
+    def keeper() -> Comments | None:
+        return Comments(keep_comments, zone) if keep_comments is not None else None
+
+    if question.type in SCALE_DEFAULTS:
+        return ScaleTally(question.type, *scale_bounds(question))
+    if question.type in ("single_choice", "multi_choice"):
+        return ChoiceTally(question, keeper() if question.other else None)
+    if question.type == "likert":
+        return LikertTally(question)
+    if question.type == "number":
+        return NumberTally()
+    if question.type == "text":
+        return TextTally("text", keeper())
+    if question.type in ("email", "consent"):
+        return TextTally(question.type, None)
+    return None
