@@ -27,10 +27,10 @@ class YamlDocument:
     data: Any
     tree: Any
 
-    def locate(self, loc: Sequence[str | int]) -> tuple[list[str | int], int | None]:
+    def locate(self, loc: Sequence[str | int], tagged: bool = False) -> tuple[list[str | int], int | None]:
         """The part of `loc` that exists in the file, and the line (1-based) it ends on.
 
-        Parts that are not keys of the YAML (pydantic's union tags) are skipped; a key that is
+        With `tagged`, pydantic's union tags (not keys of the YAML) are skipped; a key that is
         missing stops the walk at the line of the mapping that should have held it.
         """
         node, line, path = self.tree, 1 if self.tree is not None else None, []
@@ -38,7 +38,7 @@ class YamlDocument:
         for part in loc:
             key = "in" if part == "in_" else part
             if isinstance(node, CommentedMap):
-                if entered and (key == node.get("type") or key in ("condition", "all-of", "any-of")):
+                if tagged and entered and (key == node.get("type") or key in ("condition", "all-of", "any-of")):
                     entered = False
                     continue
                 entered = True
@@ -58,8 +58,8 @@ class YamlDocument:
             break
         return path, line
 
-    def problem(self, loc: Sequence[str | int], message: str, hint: str = "") -> Problem:
-        path, line = self.locate(loc)
+    def problem(self, loc: Sequence[str | int], message: str, hint: str = "", tagged: bool = False) -> Problem:
+        path, line = self.locate(loc, tagged)
         return Problem(self.path, message, line=line, key=dotted(path), hint=hint)
 
 
@@ -159,7 +159,11 @@ def validate(document: YamlDocument, model: type[Model]) -> Model:
     except ValidationError as err:
         vocabulary = _field_names(model)
         problems = [
-            document.problem((*e["loc"], "type") if e["type"] == "union_tag_invalid" else e["loc"], *_explain(e, vocabulary))
+            document.problem(
+                (*e["loc"], "type") if e["type"] == "union_tag_invalid" else e["loc"],
+                *_explain(e, vocabulary),
+                tagged=True,
+            )
             for e in err.errors()
         ]
         raise BuildFailed(sorted(set(problems), key=lambda p: (p.line or 0, p.key))) from None
