@@ -21,6 +21,7 @@ COMMENTS_KEPT = 200
 VALUES_PER_BREAKDOWN = 50
 """Distinct touchpoints, languages or values of one hidden field broken down at most; the rest pool as OVERFLOW."""
 OVERFLOW = "(other)"
+ALL = Filters()
 HEADLINE_TYPES = {"nps": "score", "csat": "satisfied_pct", "ces": "mean", "rating": "mean"}
 
 
@@ -35,9 +36,10 @@ class GroupTally:
         self.outcomes: dict[str, int] | None = {} if with_outcomes else None
 
     def add_outcome(self, outcome: str | None) -> None:
-        if self.outcomes is not None and outcome is not None:
-            if outcome in self.outcomes or len(self.outcomes) < VALUES_PER_BREAKDOWN:
-                self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
+        if self.outcomes is None or outcome is None:
+            return
+        if outcome in self.outcomes or len(self.outcomes) < VALUES_PER_BREAKDOWN:
+            self.outcomes[outcome] = self.outcomes.get(outcome, 0) + 1
 
     def result(self, manifest: Manifest) -> Group:
         questions = {qid: tally.summary() for qid, tally in self.tallies.items()}
@@ -124,7 +126,7 @@ class Aggregator:
             add(response)
         return self
 
-    def report(self, filters: Filters = Filters(), generated_at: datetime | None = None) -> Report:
+    def report(self, filters: Filters = ALL, generated_at: datetime | None = None) -> Report:
         moment = (generated_at or datetime.now(UTC)).astimezone(self.zone)
         overall = self.overall.result(self.manifest)
         return Report(
@@ -178,7 +180,7 @@ def _headlines(questions: dict[str, QuestionSummary]) -> dict[str, Headline]:
     return headlines
 
 
-def aggregate(manifest: Manifest, responses: Iterable[ResponseRecord], filters: Filters = Filters(),
+def aggregate(manifest: Manifest, responses: Iterable[ResponseRecord], filters: Filters = ALL,
               generated_at: datetime | None = None) -> Report:
     """The report of `responses` (already filtered), in one pass."""
     return Aggregator(manifest).add_all(responses).report(filters, generated_at)

@@ -13,11 +13,13 @@ from functools import cache
 from pathlib import Path
 
 import jinja2
+from markupsafe import Markup
 
 from functions.manifest import Manifest
 from functions.report import charts
 from functions.report.labels import Words
 from functions.report.model import Group, Report
+from functions.report.stats import MIN_RESPONSES
 from functions.report.views import QuestionView, QuestionViews, Table
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -47,7 +49,12 @@ def _environment() -> jinja2.Environment:
 
 
 def brand_css(manifest: Manifest) -> dict[str, str]:
-    """The theme's tokens as CSS custom properties (name → value), unsafe values replaced by defaults."""
+    """The theme's tokens as CSS custom properties (name → value), unsafe values replaced by defaults.
+
+    Every value matches a pattern without `<`, `>`, `;`, `{` or `}`, so the declarations can go
+    into the `<style>` block as they are (HTML escaping would turn a font's quotes into entities,
+    which CSS does not decode).
+    """
     colors = {**BRAND_DEFAULTS, **{k: v for k, v in manifest.brand.colors.items() if SAFE_COLOR.match(v)}}
     props = {f"--{name.replace('_', '-')}": value for name, value in colors.items() if re.match(r"^\w+$", name)}
     font = manifest.brand.font_family
@@ -125,11 +132,13 @@ def render_html(manifest: Manifest, report: Report) -> bytes:
         titles = {o.id: words.text(o.title) for o in manifest.quiz.outcomes}
         o = report.overall.outcomes
         rows = [(titles.get(k, k), c, o.pct[k]) for k, c in o.counts.items()]
-        outcomes = (views._bars(rows, o.n < 30), views._counted(words("outcomes"), rows, o.n < 30))
+        too_few = o.n < MIN_RESPONSES
+        outcomes = (views.bars(rows, too_few), views.counted(words("outcomes"), rows, too_few))
     filters = report.filters
     template = _environment().get_template("report.html")
     return template.render(
-        manifest=manifest, report=report, w=words, brand=brand_css(manifest),
+        manifest=manifest, report=report, w=words,
+        brand_style=Markup(" ".join(f"{name}: {value};" for name, value in brand_css(manifest).items())),
         title=words.text(manifest.title), questions=questions, outcomes=outcomes,
         breakdowns=_breakdowns(manifest, report, views) if report.responses else [],
         trend=_trend(manifest, report, words), filter_touchpoint=views.touchpoint(filters.touchpoint)

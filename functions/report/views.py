@@ -98,7 +98,7 @@ class QuestionViews:
             view.notes.append(w(summary.type, n=summary.n))
         return view
 
-    def _counted(self, caption: str, rows: list[tuple[str, int, float | None]], too_few: bool) -> Table:
+    def counted(self, caption: str, rows: list[tuple[str, int, float | None]], too_few: bool) -> Table:
         """A table of counts, with shares unless there are too few answers for them to mean much."""
         w = self.w
         if too_few:
@@ -106,7 +106,7 @@ class QuestionViews:
         return Table(caption, [w("answer"), w("count"), w("share")],
                      [[label, str(c), w.percent(p)] for label, c, p in rows])
 
-    def _bars(self, rows: list[tuple[str, int, float | None]], too_few: bool) -> list[charts.Bar]:
+    def bars(self, rows: list[tuple[str, int, float | None]], too_few: bool) -> list[charts.Bar]:
         if too_few:
             return charts.bars([(label, float(c), str(c)) for label, c, _ in rows])
         return charts.bars([(label, p or 0.0, self.w.percent(p)) for label, _, p in rows], scale_to=100.0)
@@ -123,7 +123,7 @@ class QuestionViews:
             for (name, _, share), (label, _, _) in zip(groups, rows, strict=True):
                 view.stack.append(Segment(label, x, 4 * (share or 0.0), name))
                 x += 4 * (share or 0.0)
-        view.tables.append(self._counted(w("nps"), rows, s.too_few))
+        view.tables.append(self.counted(w("nps"), rows, s.too_few))
         view.tables.append(self._distribution(s.distribution))
 
     def _distribution(self, distribution: dict[str, int]) -> Table:
@@ -137,15 +137,15 @@ class QuestionViews:
         if n:
             view.subline = f"{w('mean')} {w.number(s.mean, 2)} · {w('median')} {w.number(s.median)}"
         rows = [(value, count, 100.0 * count / n if n else None) for value, count in s.distribution.items()]
-        view.bars = self._bars(rows, s.too_few)
-        view.tables.append(self._counted(w("answer"), rows, s.too_few))
+        view.bars = self.bars(rows, s.too_few)
+        view.tables.append(self.counted(w("answer"), rows, s.too_few))
 
     def _choices(self, view: QuestionView, question: Question, s: ChoiceSummary) -> None:
         labels = {option.id: self.w.text(option.label) for option in question.options}
         labels["other"] = self.w("other")
         rows = [(labels.get(key, key), count, s.pct[key]) for key, count in s.counts.items()]
-        view.bars = self._bars(rows, s.too_few)
-        view.tables.append(self._counted(view.title, rows, s.too_few))
+        view.bars = self.bars(rows, s.too_few)
+        view.tables.append(self.counted(view.title, rows, s.too_few))
         if s.type == "multi_choice":
             view.notes.append(self.w("several"))
         if s.other:

@@ -1,0 +1,233 @@
+"""The collect function: `POST /v1/surveys/{id}/responses` on API Gateway HTTP API (payload v2).
+
+This module only reads the request and maps outcomes to HTTP; `validation.validate_submission`
+decides, the `ResponseQueue` makes durable. `handle(event, context, deps)` is what both Lambda
+(`lambda_handler`, deps built once at init from the environment) and the local server call.
+
+Status codes: 202 `{"response_id"}` (JSON) or 303 to the thank-you page (form) once the queue
+took the response; 400 listing every problem; 404 unknown survey; 409 not open yet (the contract
+only names 410, which means "gone for good": a survey that opens next week is not gone, and a
+client must not drop the response as it would on 410); 410 closed; 413 body over
+`max_body_bytes` (checked before anything is decoded); 415 neither JSON nor form; 503 when the
+queue or the manifest store failed (nothing claimed: the browser keeps the response and retries).
+A retry with the same `response_id` is simply queued again; the store keeps one copy.
+
+Powertools keeps the current event in class attributes, so one process must not resolve two
+events at once: Lambda never does, and the local server serialises its handler calls.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from functools import lru_cache
+from typing import TYPE_CHECKING, Any, cast
+from urllib.parse import urlencode
+
+from aws_lambda_powertools import Logger, Metrics
+from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response
+from aws_lambda_powertools.metrics import MetricUnit
+
+from functions.collect.problem import Problem
+from functions.collect.request import TooLarge, body_bytes, content_kind, parse_form, parse_json
+from functions.collect.validation import Accepted, Rejected, validate_submission
+from functions.manifest import Manifest
+from functions.manifests import ManifestSource
+from functions.queue import QueueUnavailable, ResponseQueue
+from functions.s3_manifests import ManifestUnavailable
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+
+logger = Logger(service="collect")
+metrics = Metrics(namespace="Palaute", service="collect")
+
+DEFAULT_MAX_BODY = 64 * 1024
+RETRY_AFTER_SECONDS = "5"
+NO_STORE = {"Cache-Control": "no-store"}
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True)
+class CollectDeps:
+    manifests: ManifestSource
+    queue: ResponseQueue
+    site_url: str = ""
+    """Base URL of the survey site for the thank-you redirect; "" when site and API share an origin."""
+    allowed_origins: tuple[str, ...] = ()
+    """Origins allowed to post cross-origin (CORS); empty on the local server (one origin)."""
+    clock: Callable[[], datetime] = _utc_now
+    max_body_bytes: int = DEFAULT_MAX_BODY
+    metrics: Metrics | None = None
+    """Powertools Metrics on Lambda; None locally, where nothing would ever flush them."""
+
+
+@dataclass(frozen=True)
+class _Request:
+    survey: str
+    form: bool
+    headers: Mapping[str, str]
+    deps: CollectDeps
+
+
+def _count(request: _Request, name: str) -> None:
+    if request.deps.metrics is not None:
+        request.deps.metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+
+
+def _reply_language(headers: Mapping[str, str], languages: list[str]) -> str:
+    """The first of the survey's languages the browser asks for, else the survey's default."""
+    accept = headers.get("accept-language", "")
+    for part in accept.split(","):
+        tag = part.split(";")[0].strip().lower().split("-")[0]
+        if tag in languages:
+            return tag
+    return languages[0] if languages else "en"
+
+
+def _refusal(
+    request: _Request, status: int, code: str, params: Mapping[str, object],
+    manifest: Manifest | None = None, problems: list[Problem] | None = None, lang: str | None = None,
+) -> Response[str]:  # fmt: skip
+    """A refusal as JSON for an API client, or as an accessible page for a browser's form post."""
+    from functions.collect import replies
+
+    _count(request, "ResponsesRejected")
+    languages = manifest.languages if manifest else ["fi", "sv", "en"]
+    lang = lang or _reply_language(request.headers, languages)
+    if request.form:
+        body = replies.rejection_page(status, code, params, manifest, problems or [], lang, request.deps.site_url)
+        content_type = "text/html; charset=utf-8"
+    else:
+        body = replies.rejection_json(code, params, problems or [], lang)
+        content_type = "application/json"
+    headers = {**NO_STORE, **({"Retry-After": RETRY_AFTER_SECONDS} if status == 503 else {})}
+    return Response(status_code=status, content_type=content_type, body=body, headers=headers)
+
+
+def _success(request: _Request, response_id: str, lang: str, outcome: str | None, tp: str | None) -> Response[str]:
+    if not request.form:
+        body = json.dumps({"response_id": response_id})
+        return Response(status_code=202, content_type="application/json", body=body, headers=NO_STORE)
+    query = urlencode({k: v for k, v in (("outcome", outcome), ("tp", tp)) if v})
+    location = f"{request.deps.site_url}/{request.survey}/{lang}/thanks/" + (f"?{query}" if query else "")
+    return Response(status_code=303, body="", headers={**NO_STORE, "Location": location})
+
+
+def _load(request: _Request) -> Manifest | Response[str]:
+    try:
+        manifest = request.deps.manifests.get(request.survey)
+    except ManifestUnavailable:
+        logger.exception("manifest store unavailable")
+        return _refusal(request, 503, "unavailable", {})
+    if manifest is None:
+        return _refusal(request, 404, "not_found", {"survey": request.survey})
+    logger.append_keys(survey=manifest.id)
+    if request.deps.metrics is not None:
+        request.deps.metrics.add_dimension(name="survey", value=manifest.id)
+    status = manifest.status_at(request.deps.clock())
+    if status == "closed":
+        return _refusal(request, 410, "closed", {}, manifest)
+    if status == "not_open":
+        return _refusal(request, 409, "not_open", {"opens": str(manifest.opens)}, manifest)
+    return manifest
+
+
+def collect(event: Mapping[str, Any], survey: str, deps: CollectDeps) -> Response[str]:
+    """One posted response, from raw event to HTTP answer."""
+    headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
+    kind = content_kind(headers)
+    request = _Request(survey, kind == "form", headers, deps)
+    if kind is None:
+        return _refusal(request, 415, "media_type", {"content_type": headers.get("content-type", "nothing")})
+    try:
+        raw = body_bytes(event, deps.max_body_bytes)
+    except TooLarge:
+        return _refusal(request, 413, "too_large", {"limit": deps.max_body_bytes})
+    loaded = _load(request)
+    if isinstance(loaded, Response):
+        return loaded
+    manifest = loaded
+    payload = raw if isinstance(raw, Problem) else (parse_form(manifest, raw) if request.form else parse_json(raw))
+    if isinstance(payload, Problem):
+        return _refusal(request, 400, "invalid", {}, manifest, [payload])
+    outcome = validate_submission(manifest, payload, deps.clock())
+    if isinstance(outcome, Rejected):
+        return _refusal(request, 400, "invalid", {}, manifest, outcome.problems, outcome.lang)
+    if not isinstance(outcome, Accepted):
+        _count(request, "ResponsesTrapped")
+        return _success(request, outcome.response_id, outcome.lang, None, None)
+    response = outcome.response
+    try:
+        deps.queue.send(response)
+    except QueueUnavailable:
+        logger.exception("queue unavailable", extra={"response_id": response.response_id})
+        return _refusal(request, 503, "unavailable", {}, manifest, lang=response.lang)
+    _count(request, "ResponsesAccepted")
+    logger.info("response queued", extra={"response_id": response.response_id})
+    tp = response.tp if response.tp and manifest.touchpoint(response.tp) else None
+    return _success(request, response.response_id, response.lang, response.outcome, tp)
+
+
+@lru_cache(maxsize=8)
+def _resolver(origins: tuple[str, ...]) -> APIGatewayHttpResolver:
+    """One resolver per CORS setting; the deps travel in the resolver's per-call context."""
+    cors = None
+    if origins:
+        cors = CORSConfig(allow_origin=origins[0], extra_origins=list(origins[1:]),
+                          allow_headers=["Content-Type"], max_age=600)  # fmt: skip
+    app = APIGatewayHttpResolver(cors=cors)
+
+    @app.post("/v1/surveys/<survey>/responses", cors=bool(origins))
+    def post_response(survey: str) -> Response[str]:
+        return collect(app.current_event.raw_event, survey, cast(CollectDeps, app.context["deps"]))
+
+    return app
+
+
+def handle(event: dict[str, Any], context: object, deps: CollectDeps) -> dict[str, Any]:
+    """Resolve one API Gateway v2 event to its response dict, with the given dependencies."""
+    app = _resolver(deps.allowed_origins)
+    app.append_context(deps=deps)
+    return app.resolve(event, cast("LambdaContext", context))
+
+
+def _origin(url: str) -> str:
+    scheme, _, rest = url.partition("://")
+    return f"{scheme}://{rest.split('/', 1)[0]}" if rest else url
+
+
+def aws_deps(env: Mapping[str, str] = os.environ) -> CollectDeps:
+    """Deps from QUEUE_URL, MANIFEST_BUCKET (MANIFEST_PREFIX, MANIFEST_TTL) and SITE_ORIGIN."""
+    import boto3
+
+    from functions.queue import SQSQueue
+    from functions.s3_manifests import S3Manifests
+
+    missing = [name for name in ("QUEUE_URL", "MANIFEST_BUCKET", "SITE_ORIGIN") if not env.get(name)]
+    if missing:
+        raise RuntimeError(f"collect function is missing environment variables: {', '.join(missing)}")
+    site = env["SITE_ORIGIN"].rstrip("/")
+    manifests = S3Manifests(boto3.client("s3"), env["MANIFEST_BUCKET"], env.get("MANIFEST_PREFIX", ""),
+                            ttl_seconds=float(env.get("MANIFEST_TTL", "60")))  # fmt: skip
+    return CollectDeps(manifests=manifests, queue=SQSQueue(boto3.client("sqs"), env["QUEUE_URL"]),
+                       site_url=site, allowed_origins=(_origin(site),), metrics=metrics)  # fmt: skip
+
+
+# Built at init, so SnapStart snapshots the clients and warm calls reuse them.
+_AWS_DEPS: CollectDeps | None = aws_deps() if os.environ.get("QUEUE_URL") else None
+
+
+@logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+    global _AWS_DEPS
+    if _AWS_DEPS is None:
+        _AWS_DEPS = aws_deps()
+    return handle(event, context, _AWS_DEPS)
