@@ -11,12 +11,12 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated, Literal, Union
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ConfigDict, Field
 
-MANIFEST_FORMAT = 1
+MANIFEST_FORMAT: Literal[1] = 1
 
 Text = dict[str, str]
 """Language code → text (plain text unless the field name ends in `_html`)."""
@@ -62,7 +62,7 @@ class AnyOf(_Frozen):
     any: list[ShowIf]
 
 
-ShowIf = Annotated[Union[Condition, AllOf, AnyOf], Field(union_mode="left_to_right")]
+ShowIf = Annotated[Condition | AllOf | AnyOf, Field(union_mode="left_to_right")]
 AllOf.model_rebuild()
 AnyOf.model_rebuild()
 

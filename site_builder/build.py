@@ -165,7 +165,9 @@ def _read_cache(out_dir: Path) -> dict[str, str]:
         return {}
 
 
-def build_site(specs_dir: Path, themes_dir: Path, out_dir: Path, *, base_url: str = "", api_url: str = "") -> BuildResult:
+def build_site(
+    specs_dir: Path, themes_dir: Path, out_dir: Path, *, base_url: str = "", api_url: str = ""
+) -> BuildResult:
     """Build every spec into `out_dir`. Problems of one survey never stop the others being built."""
     options = BuildOptions(themes_dir=themes_dir, base_url=base_url.rstrip("/"), api_url=api_url.rstrip("/"))
     paths = spec_files(specs_dir)

@@ -41,7 +41,9 @@ def build(
     specs: SpecsOpt = Path("survey_specs"),
     themes: ThemesOpt = Path("themes"),
     out: Annotated[Path, typer.Option("--out", help="Where the static site goes.")] = Path("dist"),
-    base_url: Annotated[str, typer.Option("--base-url", help="Public URL the site is served from (QR codes, links).")] = "",
+    base_url: Annotated[
+        str, typer.Option("--base-url", help="Public URL the site is served from (QR codes, links).")
+    ] = "",
     api_url: Annotated[str, typer.Option("--api-url", help="URL of the collect API; empty for the same origin.")] = "",
 ) -> None:
     """Compile every survey spec and its theme into a static site."""
@@ -87,6 +89,7 @@ def schema() -> None:
     document["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     document["title"] = "Palaute survey spec"
     sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+
 
 # --- serve, export, import, redrive (functions.collect / functions.local) ---
 

@@ -58,7 +58,7 @@ def _show_if(cond: ShowIfSpec) -> ShowIf:
     if isinstance(cond, AnySpec):
         return AnyOf(any=[_show_if(part) for part in cond.any])
     assert isinstance(cond, ConditionSpec)
-    return Condition(question=cond.question, op=cond.op, value=cond.value)  # type: ignore[arg-type]
+    return Condition.model_validate({"question": cond.question, "op": cond.op, "value": cond.value})
 
 
 def _type_fields(q: AnyQuestion, languages: list[str]) -> dict[str, Any]:
@@ -84,7 +84,11 @@ def _type_fields(q: AnyQuestion, languages: list[str]) -> dict[str, Any]:
     elif q.type == "email":
         fields["max_length"] = EMAIL_LIMIT
     elif q.type == "number":
-        fields |= {"min": getattr(q, "min", None), "max": getattr(q, "max", None), "integer": getattr(q, "integer", False)}
+        fields |= {
+            "min": getattr(q, "min", None),
+            "max": getattr(q, "max", None),
+            "integer": getattr(q, "integer", False),
+        }
     return fields
 
 

@@ -5,7 +5,7 @@ Each check yields problems rather than raising, so a producer sees every mistake
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -74,7 +74,7 @@ def _layout(spec: SurveySpec, doc: YamlDocument) -> Iterator[Problem]:
         yield doc.problem(("languages",), "a language is listed twice")
 
 
-def _duplicates(items: list[tuple[Loc, str]], what: str, doc: YamlDocument) -> Iterator[Problem]:
+def _duplicates(items: Sequence[tuple[Loc, str]], what: str, doc: YamlDocument) -> Iterator[Problem]:
     first: dict[str, Loc] = {}
     for loc, ident in items:
         if ident in first:
@@ -87,7 +87,9 @@ def _duplicates(items: list[tuple[Loc, str]], what: str, doc: YamlDocument) -> I
 def _ids(spec: SurveySpec, doc: YamlDocument) -> Iterator[Problem]:
     questions = [(loc + ("id",), q.id) for loc, q in question_locations(spec) if q.id]
     yield from _duplicates(questions, "question", doc)
-    yield from _duplicates([(("touchpoints", i, "id"), t.id) for i, t in enumerate(spec.touchpoints)], "touchpoint", doc)
+    yield from _duplicates(
+        [(("touchpoints", i, "id"), t.id) for i, t in enumerate(spec.touchpoints)], "touchpoint", doc
+    )
     yield from _duplicates([(("hidden", i), h) for i, h in enumerate(spec.hidden)], "hidden field", doc)
     for i, name in enumerate(spec.hidden):
         if name in RESERVED_HIDDEN:
@@ -99,7 +101,11 @@ def _ids(spec: SurveySpec, doc: YamlDocument) -> Iterator[Problem]:
         if isinstance(question, SingleChoiceQuestion | MultiChoiceQuestion):
             options = [(loc + ("options", i, "id"), o.id) for i, o in enumerate(question.options)]
             yield from _duplicates(options, "option", doc)
-            if isinstance(question, SingleChoiceQuestion) and question.other and "other" in {o.id for o in question.options}:
+            if (
+                isinstance(question, SingleChoiceQuestion)
+                and question.other
+                and "other" in {o.id for o in question.options}
+            ):
                 yield doc.problem(loc + ("other",), 'option id "other" is taken by `other: true`', "rename that option")
         rows = getattr(question, "rows", [])
         yield from _duplicates([(loc + ("rows", i, "id"), r.id) for i, r in enumerate(rows)], "row", doc)
@@ -165,7 +171,9 @@ def _condition(cond: ShowIfSpec, loc: Loc, earlier: dict[str, AnyQuestion], ever
     assert isinstance(cond, ConditionSpec)
     target = earlier.get(cond.question)
     if target is None:
-        why = "comes later; show_if may only look back" if cond.question in every else "is not a question of this survey"
+        why = (
+            "comes later; show_if may only look back" if cond.question in every else "is not a question of this survey"
+        )
         yield doc.problem(loc + ("question",), f'"{cond.question}" {why}', did_you_mean(cond.question, earlier))
         return
     allowed = OPERATORS_BY_TYPE.get(target.type, set())

@@ -87,7 +87,9 @@ def check_quiz(spec: SurveySpec, doc: YamlDocument, located: list[tuple[Loc, Any
             yield doc.problem(loc, "carries scores but the survey has no `quiz:` with outcomes", "add quiz.outcomes")
         return
     if not scored:
-        yield doc.problem(("quiz",), "no question is scored", "give options a `score:` or set `scored: true` on a scale")
+        yield doc.problem(
+            ("quiz",), "no question is scored", "give options a `score:` or set `scored: true` on a scale"
+        )
         return
     outcomes = spec.quiz.outcomes
     for i, outcome in enumerate(outcomes):
@@ -95,9 +97,11 @@ def check_quiz(spec: SurveySpec, doc: YamlDocument, located: list[tuple[Loc, Any
             yield doc.problem(("quiz", "outcomes", i), f"min {outcome.min:g} is more than max {outcome.max:g}")
     for i, j in combinations(range(len(outcomes)), 2):
         a, b = outcomes[i], outcomes[j]
-        if (a.min is None or b.max is None or a.min <= b.max) and (b.min is None or a.max is None or b.min <= a.max):
-            yield doc.problem(("quiz", "outcomes", j), f'range {_describe(b.min, b.max)} of "{b.id}" overlaps '
-                              f'{_describe(a.min, a.max)} of "{a.id}"', "each total must lead to one outcome")  # fmt: skip
+        a_below_b = a.max is not None and b.min is not None and a.max < b.min
+        b_below_a = b.max is not None and a.min is not None and b.max < a.min
+        if not (a_below_b or b_below_a):
+            message = f'range {_describe(b.min, b.max)} of "{b.id}" overlaps {_describe(a.min, a.max)} of "{a.id}"'
+            yield doc.problem(("quiz", "outcomes", j), message, "each total must lead to one outcome")
     totals, exact = reachable_totals([q for _, q in scored])
     missing = sorted(t for t in totals if not _covered(t, outcomes))
     if missing:

@@ -40,7 +40,7 @@ def _one_text(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
         ) from None
 
 
-Localized = Annotated[Union[str, dict[str, str]], WrapValidator(_one_text)]
+Localized = Annotated[str | dict[str, str], WrapValidator(_one_text)]
 """A plain string in a one-language survey, otherwise language → text."""
 
 Scalar = Union[int, float, str, bool]
@@ -106,11 +106,7 @@ def _show_if_kind(value: Any) -> str:
 
 
 ShowIfSpec = Annotated[
-    Union[
-        Annotated[ConditionSpec, Tag("condition")],
-        Annotated[AllSpec, Tag("all-of")],
-        Annotated[AnySpec, Tag("any-of")],
-    ],
+    Annotated[ConditionSpec, Tag("condition")] | Annotated[AllSpec, Tag("all-of")] | Annotated[AnySpec, Tag("any-of")],
     Discriminator(_show_if_kind),
 ]
 
@@ -211,20 +207,20 @@ class InfoBlock(Strict):
 
 
 QuestionSpec = Annotated[
-    Union[
-        NpsQuestion,
-        CsatQuestion,
-        CesQuestion,
-        RatingQuestion,
-        SingleChoiceQuestion,
-        MultiChoiceQuestion,
-        LikertQuestion,
-        TextQuestion,
-        EmailQuestion,
-        NumberQuestion,
-        ConsentQuestion,
-        InfoBlock,
-    ],
+    (
+        NpsQuestion
+        | CsatQuestion
+        | CesQuestion
+        | RatingQuestion
+        | SingleChoiceQuestion
+        | MultiChoiceQuestion
+        | LikertQuestion
+        | TextQuestion
+        | EmailQuestion
+        | NumberQuestion
+        | ConsentQuestion
+        | InfoBlock
+    ),
     Field(discriminator="type"),
 ]
 

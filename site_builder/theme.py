@@ -77,7 +77,9 @@ class Theme:
 
     def css_at(self, assets_url: str) -> str:
         """The stylesheet with font URLs prefixed by `assets_url` (e.g. `../assets/` for an inlined copy)."""
-        return compose_css(self.tokens.model_dump(), self.font_faces, self.extra_css, assets_url)
+        tokens = self.tokens
+        return compose_css(tokens.colors.model_dump(), tokens.font_family, tokens.radius, self.font_faces,
+                           self.extra_css, assets_url)  # fmt: skip
 
     def brand(self) -> Brand:
         return Brand(name=self.tokens.name, colors=self.tokens.colors.model_dump(), font_family=self.tokens.font_family,

@@ -111,7 +111,12 @@ def test_the_manifest_carries_what_the_functions_need(project: Path) -> None:
     assert build(project)[0] == 0
     manifest = Manifest.model_validate_json((project / "dist" / "lahde-asiakaskokemus" / "form.json").read_bytes())
     assert manifest.languages == ["fi", "sv", "en"]
-    assert [t.id for t in manifest.touchpoints] == ["myymala-kamppi", "myymala-tampere", "verkkokauppa", "asiakaspalvelu"]
+    assert [t.id for t in manifest.touchpoints] == [
+        "myymala-kamppi",
+        "myymala-tampere",
+        "verkkokauppa",
+        "asiakaspalvelu",
+    ]
     recommend = manifest.question("recommend")
     assert recommend is not None and (recommend.min, recommend.max, recommend.required) == (0, 10, True)
     reason = manifest.question("reason")
@@ -183,7 +188,9 @@ def test_a_spec_whose_id_differs_from_its_file_name_fails(project: Path) -> None
 
 
 def test_check_validates_without_writing(project: Path) -> None:
-    result = CliRunner().invoke(app, ["check", "--specs", str(project / "survey_specs"), "--themes", str(project / "themes")])
+    result = CliRunner().invoke(
+        app, ["check", "--specs", str(project / "survey_specs"), "--themes", str(project / "themes")]
+    )
     assert result.exit_code == 0, result.output
     assert not (project / "dist").exists()
     assert all(f"ok {survey}" in result.output for survey in EXAMPLES)

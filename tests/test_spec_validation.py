@@ -68,7 +68,11 @@ def test_a_misspelt_key_names_its_line_and_suggests_the_right_key(tmp_path: Path
 
 
 def test_every_problem_is_reported_at_once(tmp_path: Path) -> None:
-    broken = SPEC.replace("    options:", "    optoins:").replace("type: nps", "type: nsp").replace("theme: kauppaketju", "theme: Kauppa ketju")
+    broken = (
+        SPEC.replace("    options:", "    optoins:")
+        .replace("type: nps", "type: nsp")
+        .replace("theme: kauppaketju", "theme: Kauppa ketju")
+    )
     problems = problems_of(tmp_path, broken)
     assert {p.line for p in problems} >= {2, 7, 17}
 
@@ -110,13 +114,17 @@ def test_the_survey_id_must_match_its_file_name(tmp_path: Path) -> None:
 
 
 def test_a_missing_translation_names_the_language_and_key(tmp_path: Path) -> None:
-    text = SPEC.replace("text: {fi: Mitä voisimme parantaa?, sv: Vad kan vi förbättra?}", "text: {fi: Mitä voisimme parantaa?}")
+    text = SPEC.replace(
+        "text: {fi: Mitä voisimme parantaa?, sv: Vad kan vi förbättra?}", "text: {fi: Mitä voisimme parantaa?}"
+    )
     problem = only(problems_of(tmp_path, text), 'no "sv" translation')
     assert (problem.line, problem.key) == (13, "questions[1].text")
 
 
 def test_a_plain_text_needs_translations_in_a_multilingual_survey(tmp_path: Path) -> None:
-    problem = only(problems_of(tmp_path, SPEC.replace("thanks: {fi: Kiitos!, sv: Tack!}", "thanks: Kiitos!")), "plain text")
+    problem = only(
+        problems_of(tmp_path, SPEC.replace("thanks: {fi: Kiitos!, sv: Tack!}", "thanks: Kiitos!")), "plain text"
+    )
     assert problem.line == 20
     assert "fi: …, sv: …" in problem.hint
 
@@ -155,9 +163,11 @@ def test_show_if_on_an_unknown_question_suggests_a_near_name(tmp_path: Path) -> 
 
 
 def test_show_if_operator_must_fit_the_question_type(tmp_path: Path) -> None:
-    text = SPEC + "  - id: note\n    type: text\n    show_if: {question: visit, gt: 3}\n    text: {fi: Lisää, sv: Mer}\n"
+    text = (
+        SPEC + "  - id: note\n    type: text\n    show_if: {question: visit, gt: 3}\n    text: {fi: Lisää, sv: Mer}\n"
+    )
     text = text.replace("thanks: {fi: Kiitos!, sv: Tack!}\n", "") + "thanks: {fi: Kiitos!, sv: Tack!}\n"
-    problem = only(problems_of(tmp_path, text), 'does not fit a single_choice')
+    problem = only(problems_of(tmp_path, text), "does not fit a single_choice")
     assert "eq, in, ne" in problem.hint
 
 
@@ -168,7 +178,11 @@ def test_show_if_needs_exactly_one_operator(tmp_path: Path) -> None:
 
 
 def test_show_if_choice_values_must_be_option_ids(tmp_path: Path) -> None:
-    text = SPEC + "  - id: dish\n    type: text\n    show_if: {question: visit, eq: lounas}\n    text: {fi: Mitä söit?, sv: Vad åt du?}\n"
+    text = (
+        SPEC
+        + "  - id: dish\n    type: text\n    show_if: {question: visit, eq: lounas}\n"
+        + "    text: {fi: Mitä söit?, sv: Vad åt du?}\n"
+    )
     text = text.replace("thanks: {fi: Kiitos!, sv: Tack!}\n", "") + "thanks: {fi: Kiitos!, sv: Tack!}\n"
     problem = only(problems_of(tmp_path, text), '"lounas" is not an option')
     assert "lunch" in problem.hint
@@ -196,7 +210,9 @@ def test_reserved_hidden_names_are_refused(tmp_path: Path) -> None:
 
 
 def test_pages_and_questions_are_exclusive(tmp_path: Path) -> None:
-    text = SPEC.replace("thanks:", "pages:\n  - questions:\n      - {id: extra, type: csat, text: {fi: A, sv: B}}\nthanks:")
+    text = SPEC.replace(
+        "thanks:", "pages:\n  - questions:\n      - {id: extra, type: csat, text: {fi: A, sv: B}}\nthanks:"
+    )
     only(problems_of(tmp_path, text), "either `pages` or a top-level `questions`")
 
 

@@ -26,7 +26,8 @@ LABELS: dict[str, dict[str, str]] = {
         "no_touchpoint": "(no touchpoint)", "outcomes": "Quiz outcomes", "outcome": "Outcome",
         "chart": "Chart of the figures in the table beside it.", "several": "Several answers allowed; "
         "shares are of those who answered.", "score": "Score", "nps": "Net Promoter Score",
-        "value": "Value", "too_few_short": "too few", "all": "All responses",
+        "value": "Value", "too_few_short": "too few", "all": "All responses", "made": "Report made",
+        "margin_short": "Margin of error (95 %), points", "answered_count": "Answered",
     },
     "fi": {
         "report": "Tulokset", "responses": "Vastauksia", "generated": "Raportti tehty {time} ({zone}).",
@@ -47,7 +48,8 @@ LABELS: dict[str, dict[str, str]] = {
         "no_touchpoint": "(ei kosketuspistettä)", "outcomes": "Testin tulokset", "outcome": "Tulos",
         "chart": "Kaavio viereisen taulukon luvuista.", "several": "Useampi vastaus sallittu; osuudet "
         "vastanneista.", "score": "Pisteet", "nps": "Suositteluindeksi (NPS)",
-        "value": "Arvo", "too_few_short": "liian vähän", "all": "Kaikki vastaukset",
+        "value": "Arvo", "too_few_short": "liian vähän", "all": "Kaikki vastaukset", "made": "Raportti tehty",
+        "margin_short": "Virhemarginaali (95 %), pistettä", "answered_count": "Vastanneita",
     },
     "sv": {
         "report": "Resultat", "responses": "Svar", "generated": "Rapporten gjord {time} ({zone}).",
@@ -67,7 +69,8 @@ LABELS: dict[str, dict[str, str]] = {
         "no_touchpoint": "(ingen kontaktpunkt)", "outcomes": "Testets resultat", "outcome": "Resultat",
         "chart": "Diagram över siffrorna i tabellen bredvid.", "several": "Flera svar möjliga; andelarna "
         "gäller dem som svarade.", "score": "Poäng", "nps": "Net Promoter Score",
-        "value": "Värde", "too_few_short": "för få", "all": "Alla svar",
+        "value": "Värde", "too_few_short": "för få", "all": "Alla svar", "made": "Rapporten gjord",
+        "margin_short": "Felmarginal (95 %), poäng", "answered_count": "Antal svarande",
     },
 }
 

@@ -132,9 +132,9 @@ class ChoiceTally:
 
     def add(self, answer: object, response: ResponseRecord) -> None:
         if self.multi:
-            if not isinstance(answer, list):
+            if not isinstance(answer, list) or not answer:
                 return
-            for option in set(a for a in answer if isinstance(a, str)):
+            for option in {a for a in answer if isinstance(a, str)}:
                 self._count(option)
         else:
             if not isinstance(answer, str):
