@@ -33,6 +33,8 @@ CREATE TABLE IF NOT EXISTS responses (
 );
 CREATE INDEX IF NOT EXISTS responses_by_survey ON responses (survey, received_at, response_id);
 """
+DATABASE_NAME = "palaute.sqlite3"
+"""The file under `--data` (default `.palaute/`); report tokens live in it too."""
 BUSY_TIMEOUT_MS = 15_000
 FETCH_ROWS = 500
 
@@ -46,6 +48,10 @@ class SQLiteStore:
         self._lock = threading.Lock()
         with self._connection() as conn:
             conn.executescript(SCHEMA)
+
+    @classmethod
+    def in_data_dir(cls, data: Path) -> SQLiteStore:
+        return cls(data / DATABASE_NAME)
 
     def _connect(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,

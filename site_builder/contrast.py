@@ -60,7 +60,8 @@ def contrast_ratio(first: str, second: str) -> float:
     return (light + 0.05) / (dark + 0.05)
 
 
-def _oklch(color: str) -> RGB:
+def oklch(color: str) -> RGB:
+    """(lightness 0…1, chroma, hue in radians) in OKLCH, where equal steps look equally different."""
     r, g, b = (_linear(c) for c in _channels(color))
     l_ = (0.4122214708 * r + 0.5363325363 * g + 0.0514459929 * b) ** (1 / 3)
     m_ = (0.2119034982 * r + 0.6806995451 * g + 0.1073969566 * b) ** (1 / 3)
@@ -103,7 +104,7 @@ def _from_oklch(lightness: float, chroma: float, hue: float) -> str:
 
 def _distance(first: str, second: str) -> float:
     """Perceptual distance in OKLab."""
-    (l1, c1, h1), (l2, c2, h2) = _oklch(first), _oklch(second)
+    (l1, c1, h1), (l2, c2, h2) = oklch(first), oklch(second)
     da = c1 * math.cos(h1) - c2 * math.cos(h2)
     db = c1 * math.sin(h1) - c2 * math.sin(h2)
     return math.sqrt((l1 - l2) ** 2 + da**2 + db**2)
@@ -111,7 +112,7 @@ def _distance(first: str, second: str) -> float:
 
 def _search(fg: str, bg: str, target: float, towards: float) -> str | None:
     """Bisect lightness between fg's and `towards` (0 black, 1 white) for the first passing colour."""
-    lightness, chroma, hue = _oklch(fg)
+    lightness, chroma, hue = oklch(fg)
     end = _from_oklch(towards, chroma, hue)
     if contrast_ratio(end, bg) < target:
         return None

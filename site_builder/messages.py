@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 from datetime import date
-from functools import lru_cache
-from importlib import resources
+from functools import cache
+from pathlib import Path
 
 FALLBACK = "en"
+CATALOGS = Path(__file__).parent / "messages"
 
 LANGUAGE_NAMES: dict[str, str] = {
     "fi": "Suomi",
@@ -33,14 +34,14 @@ LANGUAGE_NAMES: dict[str, str] = {
 
 
 def _read(lang: str) -> dict[str, str]:
-    source = resources.files("site_builder") / "messages" / f"{lang}.json"
+    source = CATALOGS / f"{lang}.json"
     if not source.is_file():
         return {}
     loaded: dict[str, str] = json.loads(source.read_text(encoding="utf-8"))
     return loaded
 
 
-@lru_cache(maxsize=None)
+@cache
 def catalog(lang: str) -> dict[str, str]:
     """Every message for `lang` (or its base language, `sv` for `sv-FI`), English where missing."""
     base = lang.split("-")[0].lower()

@@ -9,16 +9,17 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from functools import cache
-from importlib import resources
+from pathlib import Path
 
 from site_builder.theme_assets import FontFace
 
+BASE_CSS = Path(__file__).parent / "static" / "survey.css"
 _PROPERTIES = {"on_primary": "on-primary"}
 
 
 @cache
 def base_css() -> str:
-    return minify_css((resources.files("site_builder") / "static" / "survey.css").read_text(encoding="utf-8"))
+    return minify_css(BASE_CSS.read_text(encoding="utf-8"))
 
 
 def compose_css(

@@ -211,7 +211,7 @@ def _with_files(name: str, tokens: Tokens, layers: list[ThemeLayer]) -> tuple[Th
             faces.append(face)
             assets[face.file_name] = data
     extra_css, css_problems = _extra_css(layers)
-    template_dirs = [layer.folder / "templates" for layer in layers if (layer.folder / "templates").is_dir()]
+    template_dirs = [layer.folder.resolve() / "templates" for layer in layers if (layer.folder / "templates").is_dir()]
     problems += css_problems + _override_problems(template_dirs)
     theme = Theme(name=name, tokens=tokens, assets=assets, logo_url=logo_url, logo_size=logo_size,
                   template_dirs=template_dirs, font_faces=tuple(faces), extra_css=extra_css)  # fmt: skip
@@ -237,8 +237,8 @@ def _extra_css(layers: list[ThemeLayer]) -> tuple[str, list[Problem]]:
         match = _UNSAFE_CSS.search(text)
         if match:
             line = text.count("\n", 0, match.start()) + 1
-            problems.append(Problem(path, f'"{match.group(0)}" is not allowed in extra.css', line,
-                                    hint="pages load nothing from other hosts; put fonts in theme.yaml `fonts`"))  # fmt: skip
+            hint = "pages load nothing from other hosts; declare fonts under `fonts` in theme.yaml"
+            problems.append(Problem(path, f'"{match.group(0)}" is not allowed in extra.css', line, hint=hint))
             continue
         parts.append(text)
     return "\n".join(parts), problems

@@ -105,6 +105,7 @@ def read_font(folder: Path, relative: str, family: str, weight: int | str, style
     magic, font_format = kind
     if not data.startswith(magic):
         raise UnreadableFile(f"{relative} is not a {font_format} font")
-    face = FontFace(family=family, file_name=hashed_name(path.name, data), weight=weight, style=style,
-                    format=font_format)
+    face = FontFace(
+        family=family, file_name=hashed_name(path.name, data), weight=weight, style=style, format=font_format
+    )
     return face, data

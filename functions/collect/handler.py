@@ -194,7 +194,7 @@ def _resolver(origins: tuple[str, ...]) -> APIGatewayHttpResolver:
 def handle(event: dict[str, Any], context: object, deps: CollectDeps) -> dict[str, Any]:
     """Resolve one API Gateway v2 event to its response dict, with the given dependencies."""
     app = _resolver(deps.allowed_origins)
-    app.append_context(deps=deps)
+    app.append_context(deps=deps)  # type: ignore[no-untyped-call]
     return app.resolve(event, cast("LambdaContext", context))
 
 

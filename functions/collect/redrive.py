@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_sqs.type_defs import MessageAttributeValueTypeDef
 
 BATCH = 10
 
@@ -46,7 +47,7 @@ def redrive(sqs: SQSClient, queue_url: str, dlq_url: str | None = None, limit: i
         if not messages:
             break
         for message in messages:
-            attributes = {
+            attributes: dict[str, MessageAttributeValueTypeDef] = {
                 name: {"DataType": value["DataType"], "StringValue": value["StringValue"]}
                 for name, value in message.get("MessageAttributes", {}).items()
                 if "StringValue" in value

@@ -28,8 +28,9 @@ def rejection_json(code: str, params: Mapping[str, object], problems: list[Probl
     if problems:
         errors = [{"field": p.field, "message": p.message, "localized": p.localized(lang)} for p in problems]
     else:
-        errors = [{"field": "survey" if code in ("not_found", "closed", "not_open") else "body",
-                   "message": status_message(code, params), "localized": status_message(code, params, lang)}]  # fmt: skip
+        field = "survey" if code in ("not_found", "closed", "not_open") else "body"
+        errors = [{"field": field, "message": status_message(code, params),
+                   "localized": status_message(code, params, lang)}]  # fmt: skip
     return json.dumps({"error": code, "lang": lang, "errors": errors}, ensure_ascii=False)
 
 
@@ -68,7 +69,8 @@ def _problem_list(manifest: Manifest | None, problems: list[Problem], lang: str)
     for problem in problems:
         grouped.setdefault(_label(manifest, problem, lang), []).append(problem.localized(lang))
     items = "".join(
-        f"<li><strong>{escape(label)}</strong>: {escape(' '.join(messages))}</li>" for label, messages in grouped.items()
+        f"<li><strong>{escape(label)}</strong>: {escape(' '.join(messages))}</li>"
+        for label, messages in grouped.items()
     )
     return f'<div class="problems" role="alert" aria-labelledby="problems-title"><ul>{items}</ul></div>'
 

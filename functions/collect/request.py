@@ -119,7 +119,7 @@ def _form_answer(manifest: Manifest, name: str, value: str, answers: dict[str, A
     elif question.type in SCALE_TYPES or question.type == "number":
         answers[qid] = _number(value)
     elif question.type == "consent":
-        answers[qid] = True if value.strip().lower() in TICKED else (None if not value else value)
+        answers[qid] = True if value.strip().lower() in TICKED else (value or None)
     else:
         answers[qid] = value
 

@@ -81,7 +81,7 @@ def _lang(manifest: Manifest, value: Any) -> str | Problem:
     return Problem("lang", "lang", {"languages": ", ".join(manifest.languages), "got": shown(value)})
 
 
-def _touchpoint(manifest: Manifest, value: Any) -> str | None | Problem:
+def _touchpoint(manifest: Manifest, value: Any) -> str | Problem | None:
     if value is None or value == "":
         return None
     if not isinstance(value, str):
@@ -141,6 +141,8 @@ def check_answers(manifest: Manifest, answers: Mapping[str, Any]) -> tuple[dict[
             problems.append(Problem(f"answers.{key}", "unknown_question", {"got": shown(key)}))
             continue
         result = check_answer(question, value)
+        if not question.answers and isinstance(result, Problem):
+            problems.append(result)  # an info block: not hidden-able away, it never takes an answer
         if isinstance(result, Problem):
             wrong[key] = result
         elif result is not UNANSWERED:

@@ -33,27 +33,29 @@ def store_record(store: ResponseStore, record: SQSRecord) -> None:
 
 
 def handle_batch(event: dict[str, Any], context: object, store: ResponseStore) -> dict[str, Any]:
-    processor = BatchProcessor(event_type=EventType.SQS)
-    result: dict[str, Any] = process_partial_response(
+    # Every record failing is still a partial-batch answer (all ids listed), not an exception that
+    # would make Lambda count an error and retry the batch as a whole.
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+    result = process_partial_response(
         event=event, record_handler=partial(store_record, store), processor=processor,
         context=context,  # type: ignore[arg-type]
     )  # fmt: skip
-    return result
+    return dict(result)
 
 
 def aws_store() -> ResponseStore:
-    """The DynamoDB store named by TABLE_NAME, with its client made once."""
+    """The DynamoDB store named by RESPONSES_TABLE (as for the report function), its client made once."""
     import boto3
 
     from functions.dynamodb_store import DynamoDBStore
 
-    table = os.environ.get("TABLE_NAME")
+    table = os.environ.get("RESPONSES_TABLE")
     if not table:
-        raise RuntimeError("store worker is missing the TABLE_NAME environment variable")
+        raise RuntimeError("store worker is missing the RESPONSES_TABLE environment variable")
     return DynamoDBStore(boto3.client("dynamodb"), table)
 
 
-_AWS_STORE: ResponseStore | None = aws_store() if os.environ.get("TABLE_NAME") else None
+_AWS_STORE: ResponseStore | None = aws_store() if os.environ.get("RESPONSES_TABLE") else None
 
 
 @logger.inject_lambda_context(clear_state=True)

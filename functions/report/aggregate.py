@@ -7,8 +7,10 @@ once, adds it to the tallies of the groups it belongs to, and forgets it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from typing import Any
 
 from functions.manifest import Manifest, Question
 from functions.report import stats
@@ -54,6 +56,12 @@ class GroupTally:
         return OutcomeSummary(n, counts, {key: stats.pct(c, n) for key, c in counts.items()})
 
 
+@dataclass(frozen=True)
+class Route:
+    groups: list[GroupTally]
+    questions: dict[str, tuple[Callable[[object], Any], tuple[Callable[[Any, ResponseRecord], None], ...]]]
+
+
 class Aggregator:
     """Feed it responses with `add` (or `add_all`), then ask for the `report`."""
 
@@ -67,6 +75,8 @@ class Aggregator:
         self.by_language: dict[str, GroupTally] = {}
         self.by_hidden: dict[str, dict[str, GroupTally]] = {name: {} for name in manifest.hidden}
         self.by_week: dict[tuple[int, int], GroupTally] = {}
+        self._weeks: dict[int, tuple[int, int]] = {}
+        self._routes: dict[tuple[str | None, str, tuple[int, int], tuple[str | None, ...]], Route] = {}
         self.first: datetime | None = None
         self.last: datetime | None = None
 
@@ -89,12 +99,36 @@ class Aggregator:
                 group = groups[key] = self._group()
         return group
 
-    def _week(self, moment: datetime) -> GroupTally:
-        year, week, _ = moment.astimezone(self.zone).isocalendar()
-        group = self.by_week.get((year, week))
-        if group is None:
-            group = self.by_week[(year, week)] = self._group(headline_only=True)
-        return group
+    def _week(self, moment: datetime) -> tuple[int, int]:
+        """The ISO (year, week) of a moment in the report timezone, cached per quarter hour."""
+        slot = int(moment.timestamp()) // 900
+        week = self._weeks.get(slot)
+        if week is None:
+            if len(self._weeks) > 10_000:
+                self._weeks.clear()
+            year, number, _ = moment.astimezone(self.zone).isocalendar()
+            week = self._weeks[slot] = (year, number)
+        return week
+
+    def _route(self, key: tuple[str | None, str, tuple[int, int], tuple[str | None, ...]]) -> Route:
+        """The groups a response with these traits belongs to, and per question the tallies to hit."""
+        tp, lang, week, hidden = key
+        groups = [self.overall, self._member(self.by_touchpoint, tp or NO_TOUCHPOINT),
+                  self._member(self.by_language, lang)]
+        for (_name, values), value in zip(self.by_hidden.items(), hidden, strict=True):
+            if value:
+                groups.append(self._member(values, value))
+        if week not in self.by_week:
+            self.by_week[week] = self._group(headline_only=True)
+        groups.append(self.by_week[week])
+        questions: dict[str, tuple[Callable[[object], Any], tuple[Callable[[Any, ResponseRecord], None], ...]]] = {}
+        for qid, tally in self.overall.tallies.items():
+            hits = tuple(group.tallies[qid].hit for group in groups if qid in group.tallies)
+            questions[qid] = (tally.accept, hits)
+        if len(self._routes) > 10_000:
+            self._routes.clear()
+        route = self._routes[key] = Route(groups, questions)
+        return route
 
     def add(self, response: ResponseRecord) -> None:
         moment = response.received_at
@@ -104,21 +138,24 @@ class Aggregator:
             self.first = moment
         if self.last is None or moment > self.last:
             self.last = moment
-        groups = [self.overall, self._member(self.by_touchpoint, response.tp or NO_TOUCHPOINT),
-                  self._member(self.by_language, response.lang), self._week(moment)]
         hidden = response.hidden
-        for name, values in self.by_hidden.items():
-            value = hidden.get(name)
-            if value:
-                groups.append(self._member(values, value))
-        for group in groups:
+        key = (response.tp, response.lang, self._week(moment), tuple(hidden.get(name) for name in self.by_hidden))
+        route = self._routes.get(key) or self._route(key)
+        outcome = response.outcome
+        for group in route.groups:
             group.responses += 1
-            group.add_outcome(response.outcome)
+            if outcome is not None:
+                group.add_outcome(outcome)
+        questions = route.questions
         for qid, answer in response.answers.items():
-            for group in groups:
-                tally = group.tallies.get(qid)
-                if tally is not None:
-                    tally.add(answer, response)
+            found = questions.get(qid)
+            if found is None:
+                continue
+            value = found[0](answer)
+            if value is None:
+                continue
+            for hit in found[1]:
+                hit(value, response)
 
     def add_all(self, responses: Iterable[ResponseRecord]) -> Aggregator:
         add = self.add

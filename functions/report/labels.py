@@ -28,6 +28,7 @@ LABELS: dict[str, dict[str, str]] = {
         "shares are of those who answered.", "score": "Score", "nps": "Net Promoter Score",
         "value": "Value", "too_few_short": "too few", "all": "All responses", "made": "Report made",
         "margin_short": "Margin of error (95 %), points", "answered_count": "Answered",
+        "distribution": "Answers by value", "responses_after_count": "responses",
     },
     "fi": {
         "report": "Tulokset", "responses": "Vastauksia", "generated": "Raportti tehty {time} ({zone}).",
@@ -50,6 +51,7 @@ LABELS: dict[str, dict[str, str]] = {
         "vastanneista.", "score": "Pisteet", "nps": "Suositteluindeksi (NPS)",
         "value": "Arvo", "too_few_short": "liian vähän", "all": "Kaikki vastaukset", "made": "Raportti tehty",
         "margin_short": "Virhemarginaali (95 %), pistettä", "answered_count": "Vastanneita",
+        "distribution": "Vastausten jakauma", "responses_after_count": "vastausta",
     },
     "sv": {
         "report": "Resultat", "responses": "Svar", "generated": "Rapporten gjord {time} ({zone}).",
@@ -71,6 +73,7 @@ LABELS: dict[str, dict[str, str]] = {
         "gäller dem som svarade.", "score": "Poäng", "nps": "Net Promoter Score",
         "value": "Värde", "too_few_short": "för få", "all": "Alla svar", "made": "Rapporten gjord",
         "margin_short": "Felmarginal (95 %), poäng", "answered_count": "Antal svarande",
+        "distribution": "Svarsfördelning", "responses_after_count": "svar",
     },
 }
 

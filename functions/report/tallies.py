@@ -11,7 +11,7 @@ from __future__ import annotations
 import heapq
 import itertools
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 from functions.manifest import Question
@@ -36,9 +36,21 @@ EXTRA_KEYS_CAP = 100
 
 
 class Tally(Protocol):
-    def add(self, answer: object, response: ResponseRecord) -> None: ...
+    """`accept` checks and normalises an answer once per response (None: skip it); `hit` counts the
+    accepted value. The aggregator calls `accept` once and `hit` on every group the response is in."""
+
+    def accept(self, answer: object) -> Any: ...
+
+    def hit(self, value: Any, response: ResponseRecord) -> None: ...
 
     def summary(self) -> QuestionSummary: ...
+
+
+def add(tally: Tally, answer: object, response: ResponseRecord) -> None:
+    """Count one answer (accept, then hit): for a tally on its own."""
+    value = tally.accept(answer)
+    if value is not None:
+        tally.hit(value, response)
 
 
 def scale_bounds(question: Question) -> tuple[int, int]:
@@ -77,14 +89,17 @@ class ScaleTally:
         self.type, self.low, self.high = type_, low, high
         self.counts = [0] * (high - low + 1)
 
-    def add(self, answer: object, response: ResponseRecord | None = None) -> None:
+    def accept(self, answer: object) -> int | None:
+        """The answer's index on the scale."""
         if answer.__class__ is not int:
             if not isinstance(answer, float) or not answer.is_integer():
-                return
+                return None
             answer = int(answer)
         assert isinstance(answer, int)
-        if self.low <= answer <= self.high:
-            self.counts[answer - self.low] += 1
+        return answer - self.low if self.low <= answer <= self.high else None
+
+    def hit(self, index: int, response: ResponseRecord | None = None) -> None:
+        self.counts[index] += 1
 
     def by_value(self) -> dict[int, int]:
         return {self.low + i: c for i, c in enumerate(self.counts)}
@@ -130,21 +145,23 @@ class ChoiceTally:
         if option in self.counts or len(self.counts) < self.limit:
             self.counts[option] = self.counts.get(option, 0) + 1
 
-    def add(self, answer: object, response: ResponseRecord) -> None:
+    def accept(self, answer: object) -> str | frozenset[str] | None:
         if self.multi:
-            if not isinstance(answer, list) or not answer:
-                return
-            for option in {a for a in answer if isinstance(a, str)}:
-                self._count(option)
-        else:
-            if not isinstance(answer, str):
-                return
-            self._count(answer)
-            if answer == "other" and self.other is not None:
+            chosen = frozenset(a for a in answer if isinstance(a, str)) if isinstance(answer, list) else None
+            return chosen or None
+        return answer if isinstance(answer, str) else None
+
+    def hit(self, value: str | frozenset[str], response: ResponseRecord) -> None:
+        self.n += 1
+        if isinstance(value, str):
+            self._count(value)
+            if value == "other" and self.other is not None:
                 text = response.answers.get(self.other_key)
                 if isinstance(text, str) and text.strip():
                     self.other.add(text, response)
-        self.n += 1
+            return
+        for option in value:
+            self._count(option)
 
     def summary(self) -> QuestionSummary:
         pct = {option: stats.pct(count, self.n) for option, count in self.counts.items()}
@@ -161,13 +178,21 @@ class LikertTally:
         self.rows = {row.id: ScaleTally("likert", 1, high) for row in question.rows}
         self.n = 0
 
-    def add(self, answer: object, response: ResponseRecord) -> None:
+    def accept(self, answer: object) -> list[tuple[str, int]] | None:
         if not isinstance(answer, dict):
-            return
+            return None
+        found = []
         for row_id, value in answer.items():
             tally = self.rows.get(row_id)
-            if tally is not None:
-                tally.add(value)
+            index = tally.accept(value) if tally is not None else None
+            if index is not None:
+                found.append((row_id, index))
+        return found or None
+
+    def hit(self, value: list[tuple[str, int]], response: ResponseRecord) -> None:
+        rows = self.rows
+        for row_id, index in value:
+            rows[row_id].counts[index] += 1
         self.n += 1
 
     def summary(self) -> QuestionSummary:
@@ -184,9 +209,12 @@ class NumberTally:
         self.high: float | None = None
         self.values = stats.BoundedCounts()
 
-    def add(self, answer: object, response: ResponseRecord) -> None:
-        if isinstance(answer, bool) or not isinstance(answer, int | float):
-            return
+    def accept(self, answer: object) -> float | None:
+        if isinstance(answer, bool) or not isinstance(answer, int | float) or answer != answer:  # NaN
+            return None
+        return answer
+
+    def hit(self, answer: float, response: ResponseRecord) -> None:
         self.n += 1
         self.total += answer
         self.low = answer if self.low is None else min(self.low, answer)
@@ -207,15 +235,15 @@ class TextTally:
     def __init__(self, qtype: str, comments: Comments | None) -> None:
         self.qtype, self.comments, self.n = qtype, comments, 0
 
-    def add(self, answer: object, response: ResponseRecord) -> None:
+    def accept(self, answer: object) -> str | bool | None:
         if isinstance(answer, str):
-            if not answer.strip():
-                return
-            if self.comments is not None:
-                self.comments.add(answer, response)
-        elif answer is not True:
-            return
+            return answer if answer.strip() else None
+        return True if answer is True else None
+
+    def hit(self, answer: str | bool, response: ResponseRecord) -> None:
         self.n += 1
+        if self.comments is not None and isinstance(answer, str):
+            self.comments.add(answer, response)
 
     def summary(self) -> QuestionSummary:
         too_few = self.n < stats.MIN_RESPONSES

@@ -127,7 +127,7 @@ class QuestionViews:
         view.tables.append(self._distribution(s.distribution))
 
     def _distribution(self, distribution: dict[str, int]) -> Table:
-        return Table(self.w("answer"), [self.w("answer"), self.w("count")],
+        return Table(self.w("distribution"), [self.w("answer"), self.w("count")],
                      [[value, str(count)] for value, count in distribution.items()])
 
     def _scale(self, view: QuestionView, s: ScaleSummary) -> None:
@@ -138,7 +138,7 @@ class QuestionViews:
             view.subline = f"{w('mean')} {w.number(s.mean, 2)} · {w('median')} {w.number(s.median)}"
         rows = [(value, count, 100.0 * count / n if n else None) for value, count in s.distribution.items()]
         view.bars = self.bars(rows, s.too_few)
-        view.tables.append(self.counted(w("answer"), rows, s.too_few))
+        view.tables.append(self.counted(w("distribution"), rows, s.too_few))
 
     def _choices(self, view: QuestionView, question: Question, s: ChoiceSummary) -> None:
         labels = {option.id: self.w.text(option.label) for option in question.options}

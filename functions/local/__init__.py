@@ -1,0 +1,1 @@
+"""`palaute serve`: the site, the collect and the report functions on one machine, behind one local origin."""

@@ -1,0 +1,155 @@
+"""What the layout, survey and thanks templates see: one page of one survey in one language.
+
+Links between the survey's own pages are relative (`../sv/`), so the folder works wherever
+it is served from: the local server, a bucket, a subfolder. Only the canonical and
+alternate-language links are absolute, and only when the build is given a base URL.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from functions.manifest import Manifest
+from site_builder.messages import catalog, format_date, language_name, message, translated
+from site_builder.question_views import QuestionView, question_view
+from site_builder.show_if_text import shorten
+from site_builder.theme import Theme
+
+RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur"})
+
+
+@dataclass(frozen=True)
+class Link:
+    lang: str
+    href: str
+    name: str = ""
+
+
+@dataclass(frozen=True)
+class PageView:
+    lang: str
+    title: str
+    brand: str
+    logo_src: str
+    logo_alt: str
+    logo_size: tuple[int, int] | None
+    css: str
+    messages: dict[str, str]
+    dir: str = "ltr"
+    canonical: str = ""
+    alternates: list[Link] = field(default_factory=list)
+    languages: list[Link] = field(default_factory=list)
+    """The other languages' versions of this page, for the language switcher."""
+
+
+@dataclass(frozen=True)
+class Notice:
+    kind: str
+    date: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Section:
+    index: int
+    heading: str
+    questions: list[QuestionView]
+
+
+@dataclass(frozen=True)
+class SurveyView:
+    id: str
+    version: str
+    lang: str
+    title: str
+    intro_html: str
+    action: str
+    api: str
+    thanks_href: str
+    kiosk: str
+    timezone: str
+    hidden: list[str]
+    notices: list[Notice]
+    sections: list[Section]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    id: str
+    title: str
+    body_html: str
+
+
+@dataclass(frozen=True)
+class ThanksView:
+    lang: str
+    text: str
+    outcomes: list[Outcome]
+
+
+def page_view(manifest: Manifest, theme: Theme, lang: str, path: str, *, base_url: str, title: str) -> PageView:
+    """The page at `path` in the survey folder (`""`, `fi/` or `fi/thanks/`) in `lang`."""
+    prefix = "../" * path.count("/")
+    tail = path.split("/", 1)[1] if "/" in path else ""
+    site = f"{base_url.rstrip('/')}/{manifest.id}/" if base_url else ""
+    others = [lang_ for lang_ in manifest.languages if lang_ != lang]
+    return PageView(
+        lang=lang, title=title, brand=theme.tokens.name,
+        logo_src=prefix + theme.logo_url if theme.logo_url else "", logo_alt=theme.tokens.logo_alt,
+        logo_size=theme.logo_size, css=theme.css_at(prefix + "assets/"), messages=catalog(lang),
+        dir="rtl" if lang.split("-")[0] in RIGHT_TO_LEFT else "ltr",
+        canonical=f"{site}{lang}/{tail}" if site else "",
+        alternates=[Link(other, f"{site}{other}/{tail}") for other in manifest.languages] if site else [],
+        languages=[Link(other, f"{prefix}{other}/{tail}", language_name(other)) for other in others],
+    )  # fmt: skip
+
+
+def survey_view(manifest: Manifest, lang: str, path: str, *, api_url: str) -> SurveyView:
+    prefix = "../" * path.count("/")
+    kiosk = {**manifest.kiosk.model_dump(), "touchpoints": [t.id for t in manifest.touchpoints if t.kiosk]}
+    return SurveyView(
+        id=manifest.id, version=manifest.version, lang=lang, title=translated(manifest.title, lang),
+        intro_html=translated(manifest.intro_html, lang),
+        action=f"{api_url.rstrip('/')}/v1/surveys/{manifest.id}/responses", api=api_url.rstrip("/"),
+        thanks_href=f"{prefix}{lang}/thanks/",
+        kiosk=json.dumps(kiosk, separators=(",", ":"), sort_keys=True), timezone=manifest.timezone,
+        hidden=list(manifest.hidden), notices=_notices(manifest, lang), sections=_sections(manifest, lang),
+    )  # fmt: skip
+
+
+def _notices(manifest: Manifest, lang: str) -> list[Notice]:
+    """Shown by the script from the respondent's clock; the build never looks at today's date."""
+    notices = []
+    if manifest.opens is not None:
+        text = message(lang, "not_open", date=format_date(lang, manifest.opens))
+        notices.append(Notice("not_open", manifest.opens.isoformat(), text))
+    if manifest.closes is not None:
+        text = message(lang, "closed", date=format_date(lang, manifest.closes))
+        notices.append(Notice("closed", manifest.closes.isoformat(), text))
+    return notices
+
+
+def _sections(manifest: Manifest, lang: str) -> list[Section]:
+    total = len(manifest.pages)
+    sections = []
+    for index, page in enumerate(manifest.pages):
+        heading = translated(page.title, lang)
+        if not heading and total > 1:
+            heading = message(lang, "part", n=index + 1, total=total)
+        questions = [manifest.question(question_id) for question_id in page.questions]
+        views = [question_view(q, manifest, lang) for q in questions if q is not None]
+        sections.append(Section(index=index, heading=heading, questions=views))
+    return sections
+
+
+def thanks_view(manifest: Manifest, lang: str) -> ThanksView:
+    outcomes = [
+        Outcome(id=o.id, title=translated(o.title, lang), body_html=translated(o.body_html, lang))
+        for o in (manifest.quiz.outcomes if manifest.quiz else [])
+    ]
+    return ThanksView(lang=lang, text=translated(manifest.thanks, lang), outcomes=outcomes)
+
+
+def thanks_title(manifest: Manifest, lang: str) -> str:
+    return f"{shorten(translated(manifest.thanks, lang), 40)} – {translated(manifest.title, lang)}"

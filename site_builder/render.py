@@ -1,0 +1,76 @@
+"""Pages of one survey: its manifest and theme in, every file of `dist/<survey>/` out (but form.json,
+QR codes and signs, which others make).
+
+Output is reproducible: the same manifest and theme give the same bytes, so nothing here
+reads the clock. Templates come from the theme chain first, then the built-in ones; every
+value is escaped except the manifest's sanitised `*_html` fields and the theme's checked CSS.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from functions.manifest import Manifest
+from site_builder.page_views import page_view, survey_view, thanks_title, thanks_view
+from site_builder.theme import BUILTIN_TEMPLATES, Theme
+
+
+@lru_cache(maxsize=64)
+def environment(template_dirs: tuple[Path, ...] = ()) -> Environment:
+    """Templates from the theme chain (child first), then the built-in ones: the first found wins."""
+    loaders = [FileSystemLoader(str(folder)) for folder in (*template_dirs, BUILTIN_TEMPLATES)]
+    return Environment(
+        loader=ChoiceLoader(loaders),
+        autoescape=select_autoescape(("html", "xml"), default_for_string=True, default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_survey(manifest: Manifest, theme: Theme, *, base_url: str, api_url: str) -> dict[str, bytes]:
+    """Relative path in the survey folder → bytes: the pages per language, the default page, the assets."""
+    env = environment(tuple(theme.template_dirs))
+    files: dict[str, bytes] = {}
+    for lang in manifest.languages:
+        files[f"{lang}/index.html"] = _survey_page(env, manifest, theme, lang, f"{lang}/", base_url, api_url)
+        files[f"{lang}/thanks/index.html"] = _thanks_page(env, manifest, theme, lang, base_url)
+    files["index.html"] = _survey_page(env, manifest, theme, manifest.default_language, "", base_url, api_url)
+    for name, data in sorted(theme.assets.items()):
+        files[f"assets/{name}"] = data
+    return files
+
+
+def _survey_page(
+    env: Environment, manifest: Manifest, theme: Theme, lang: str, path: str, base_url: str, api_url: str
+) -> bytes:
+    survey = survey_view(manifest, lang, path, api_url=api_url)
+    page = page_view(manifest, theme, lang, path, base_url=base_url, title=f"{survey.title} – {theme.tokens.name}")
+    return compact_html(env.get_template("survey.html").render(page=page, survey=survey)).encode("utf-8")
+
+
+def _thanks_page(env: Environment, manifest: Manifest, theme: Theme, lang: str, base_url: str) -> bytes:
+    path = f"{lang}/thanks/"
+    page = page_view(manifest, theme, lang, path, base_url=base_url, title=thanks_title(manifest, lang))
+    html = env.get_template("thanks.html").render(page=page, thanks=thanks_view(manifest, lang))
+    return compact_html(html).encode("utf-8")
+
+
+_KEEP = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.IGNORECASE | re.DOTALL)
+
+
+def compact_html(html: str) -> str:
+    """Indentation and blank lines go; a newline stays (it is whitespace), and <pre>/<textarea> stay whole."""
+    parts = _KEEP.split(html)
+    out = []
+    for index, part in enumerate(parts):
+        kind = index % 3
+        if kind == 0:
+            out.append(re.sub(r"\n\s+", "\n", part))
+        elif kind == 1:
+            out.append(part)
+    return "".join(out).strip() + "\n"
