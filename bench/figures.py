@@ -127,7 +127,7 @@ class Figure:
             bound = "≥" if self.higher_is_better else "≤"
             text += f"   budget {bound} {amount(self.budget, self.unit)}: {self.verdict}"
         if self.peer and self.peer_value is not None:
-            text += f"   | {self.peer} {amount(self.peer_value, self.unit)}, ours/peer {self.ratio:.2f}×"
+            text += f"   | {self.peer} {amount(self.peer_value, self.unit)}, ours/peer {self.ratio:.3g}×"
         if self.note:
             text += f"   ({self.note})"
         return text

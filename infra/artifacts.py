@@ -78,7 +78,9 @@ def ensure_bucket(s3: S3Client, bucket: str, region: str) -> bool:
     )  # fmt: skip
     s3.put_bucket_encryption(
         Bucket=bucket,
-        ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]},
+        ServerSideEncryptionConfiguration={
+            "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+        },
     )
     s3.put_bucket_lifecycle_configuration(
         Bucket=bucket,

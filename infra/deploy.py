@@ -158,8 +158,9 @@ def deploy(options: DeployOptions, clients: AwsClients, *, install: package.Inst
     if missing:
         raise DeployFailed([f"stack {options.stack} has no output {', '.join(missing)}"])
     build_for(options, options.out, outputs["SiteUrl"], outputs["ApiUrl"])
-    site = publish.plan_site(publish.site_files(options.out), publish.bucket_etags(clients.s3, outputs["SiteBucketName"]))
-    publish.publish_site(clients.s3, outputs["SiteBucketName"], site, echo)
+    bucket = outputs["SiteBucketName"]
+    site = publish.plan_site(publish.site_files(options.out), publish.bucket_etags(clients.s3, bucket))
+    publish.publish_site(clients.s3, bucket, site, echo)
     echo(f"surveys: {outputs['SiteUrl']}/<survey>/   api: {outputs['ApiUrl']}")
     return DeployResult(changed, outputs, site)
 

@@ -71,7 +71,9 @@ def check_deployable(state: StackState | None) -> None:
                             "(tables and buckets are retained)"])  # fmt: skip
 
 
-def stack_parameters(template: dict[str, Any], given: Mapping[str, str], state: StackState | None) -> list[dict[str, Any]]:
+def stack_parameters(
+    template: dict[str, Any], given: Mapping[str, str], state: StackState | None
+) -> list[dict[str, Any]]:
     """Parameters for a change set: the given ones; on an update, every other one as it was
     (left out, CloudFormation would reset it to its default, e.g. wipe an alarm address)."""
     result: list[dict[str, Any]] = []
@@ -120,10 +122,10 @@ def apply_change_set(cfn: CloudFormationClient, state: StackState | None, name: 
 
     change_set = f"palaute-{time.strftime('%Y%m%d-%H%M%S')}"
     kind = "UPDATE" if state else "CREATE"
-    cfn.create_change_set(StackName=name, ChangeSetName=change_set, ChangeSetType=kind, Parameters=parameters,  # type: ignore[arg-type]
-                          Capabilities=["CAPABILITY_IAM"], **template)  # type: ignore[arg-type]  # fmt: skip
+    cfn.create_change_set(StackName=name, ChangeSetName=change_set, ChangeSetType=kind, Parameters=parameters,
+                          Capabilities=["CAPABILITY_IAM"], **template)  # fmt: skip
     try:
-        cfn.get_waiter("change_set_create_complete").wait(StackName=name, ChangeSetName=change_set, WaiterConfig=WAIT)  # type: ignore[typeddict-item]
+        cfn.get_waiter("change_set_create_complete").wait(StackName=name, ChangeSetName=change_set, WaiterConfig=WAIT)
     except WaiterError as err:
         described = cfn.describe_change_set(StackName=name, ChangeSetName=change_set)
         reason = str(described.get("StatusReason", err))
@@ -135,12 +137,13 @@ def apply_change_set(cfn: CloudFormationClient, state: StackState | None, name: 
     for change in cfn.describe_change_set(StackName=name, ChangeSetName=change_set).get("Changes", []):
         detail = change.get("ResourceChange", {})
         replace = " (replacement)" if detail.get("Replacement") == "True" else ""
-        echo(f"  {detail.get('Action', '?'):<8}{detail.get('LogicalResourceId')} ({detail.get('ResourceType')}){replace}")
+        action = str(detail.get("Action", "?")).lower()
+        echo(f"  {action:<8}{detail.get('LogicalResourceId')} ({detail.get('ResourceType')}){replace}")
     cfn.execute_change_set(StackName=name, ChangeSetName=change_set)
     waiter = "stack_update_complete" if state else "stack_create_complete"
     echo(f"stack {name}: {kind.lower()} running (a new CloudFront distribution takes several minutes)")
     try:
-        cfn.get_waiter(waiter).wait(StackName=name, WaiterConfig=WAIT)  # type: ignore[typeddict-item]
+        cfn.get_waiter(waiter).wait(StackName=name, WaiterConfig=WAIT)
     except WaiterError as err:
         raise DeployFailed([f"stack {name} did not {kind.lower()}", *_failure_reasons(cfn, name)]) from err
     return True

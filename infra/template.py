@@ -56,7 +56,8 @@ def parse_template(text: str) -> dict[str, Any]:
         document = yaml.load(io.StringIO(text))
     if not isinstance(document, dict) or "Resources" not in document:
         raise ValueError("not a CloudFormation template: no Resources")
-    return _plain(document)
+    plain: dict[str, Any] = _plain(document)
+    return plain
 
 
 def _plain(value: Any) -> Any:

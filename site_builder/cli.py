@@ -294,15 +294,21 @@ def report(
 # --- deploy (infra) ---
 
 
+StackOpt = Annotated[str, typer.Option("--stack", help="CloudFormation stack name (made on the first deploy).")]
+DeployRegionOpt = Annotated[str | None, typer.Option("--region", help="AWS region; default: the AWS environment's.")]
+DryRunOpt = Annotated[bool, typer.Option("--dry-run", help="Print the plan; change nothing on AWS.")]
+AlarmEmailOpt = Annotated[str | None, typer.Option("--alarm-email", help="Who is told of responses not stored.")]
+
+
 @app.command()
 def deploy(
-    stack: Annotated[str, typer.Option("--stack", help="CloudFormation stack name (made on the first deploy).")],
-    region: Annotated[str | None, typer.Option("--region", help="AWS region; default from the AWS environment.")] = None,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the plan; change nothing on AWS.")] = False,
+    stack: StackOpt,
+    region: DeployRegionOpt = None,
+    dry_run: DryRunOpt = False,
     specs: SpecsOpt = Path("survey_specs"),
     themes: ThemesOpt = Path("themes"),
     out: Annotated[Path, typer.Option("--out", help="Where the site is built before upload.")] = Path("dist"),
-    alarm_email: Annotated[str | None, typer.Option("--alarm-email", help="Who hears of responses that failed to store.")] = None,
+    alarm_email: AlarmEmailOpt = None,
 ) -> None:
     """Deploy to AWS: package the functions, create or update the stack, build and publish the site."""
     import boto3

@@ -1,0 +1,98 @@
+"""Shared pieces of the browser suite: a `palaute serve` process per module, Chromium's launch settings."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = Path(os.environ.get("PALAUTE_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--disable-quic",
+    "--no-first-run",
+]
+PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
+DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Server:
+    """A running `palaute serve`: its base URL and its data folder (the SQLite store lives there)."""
+
+    url: str
+    data: Path
+    process: subprocess.Popen[bytes]
+
+    def responses(self, survey: str) -> list[sqlite3.Row]:
+        """Every stored response of a survey, read straight from the SQLite file."""
+        with sqlite3.connect(self.data / "palaute.sqlite3") as db:
+            db.row_factory = sqlite3.Row
+            return list(db.execute("SELECT * FROM responses WHERE survey = ? ORDER BY received_at", (survey,)))
+
+    def token(self, survey: str) -> str:
+        palaute = Path(sys.executable).with_name("palaute")
+        out = subprocess.run([str(palaute), "token", survey, "--data", str(self.data)], capture_output=True,
+                             text=True, check=True, timeout=60)  # fmt: skip
+        return out.stdout.split()[-1]
+
+
+def start_server(data: Path, specs: Path = ROOT / "survey_specs", themes: Path = ROOT / "themes") -> Server:
+    port = free_port()
+    palaute = Path(sys.executable).with_name("palaute")
+    data.mkdir(parents=True, exist_ok=True)
+    log = (data / "serve.log").open("wb")
+    process = subprocess.Popen(
+        [str(palaute), "serve", "--specs", str(specs), "--themes", str(themes), "--data", str(data),
+         "--host", "127.0.0.1", "--port", str(port), "--no-watch"],
+        stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError("palaute serve exited: " + (data / "serve.log").read_text(errors="replace")[-800:])
+        try:
+            with urllib.request.urlopen(url + "/messu-tyytyvaisyys/fi/", timeout=2) as reply:
+                if reply.status == 200:
+                    return Server(url, data, process)
+        except OSError:
+            time.sleep(0.2)
+    stop_server(process)
+    raise RuntimeError("palaute serve did not answer within 60 s")
+
+
+def stop_server(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+
+
+def copy_examples(target: Path) -> tuple[Path, Path]:
+    """The example specs and themes copied where a test may change them."""
+    shutil.copytree(ROOT / "survey_specs", target / "survey_specs")
+    shutil.copytree(ROOT / "themes", target / "themes")
+    return target / "survey_specs", target / "themes"
