@@ -139,6 +139,7 @@ class Run:
     quick: bool = False
     figures: list[Figure] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)
+    unmeasured: list[tuple[str, str]] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
     def add(self, figure: Figure) -> Figure:
@@ -149,6 +150,11 @@ class Run:
     def skip(self, what: str, reason: str) -> None:
         self.skipped.append((what, reason))
         say(f"  skipped {what}: {reason}")
+
+    def missing(self, part: str, reason: str) -> None:
+        """A part of the product this benchmark needs is not there (yet): the run will exit 2."""
+        self.unmeasured.append((part, reason))
+        say(f"  NOT MEASURABLE: {part}: {reason}")
 
     def note(self, text: str) -> None:
         self.notes.append(text)
@@ -163,6 +169,7 @@ class Run:
             "quick": self.quick,
             "figures": [asdict(f) | {"verdict": f.verdict, "ratio": f.ratio} for f in self.figures],
             "skipped": self.skipped,
+            "unmeasured": self.unmeasured,
             "notes": self.notes,
         }
 
@@ -174,7 +181,7 @@ def say(text: str) -> None:
 
 def main(benchmark: str, measure: Callable[[Run, argparse.Namespace], None],
          options: Callable[[argparse.ArgumentParser], None] | None = None) -> None:
-    """Parse `--quick` and `--json`, print the machine, measure, and exit 0 (ran) or 2 (could not run)."""
+    """Parse `--quick` and `--json`, print the machine, measure, and exit 0 (ran) or 2 (could not run, or a part)."""
     parser = argparse.ArgumentParser(description=f"Palaute benchmark: {benchmark}")
     parser.add_argument("--quick", action="store_true", help="fewer runs and smaller inputs, for a smoke test")
     parser.add_argument("--json", type=Path, help="also write the figures to this file")
@@ -190,6 +197,8 @@ def main(benchmark: str, measure: Callable[[Run, argparse.Namespace], None],
     except CannotRun as err:
         status, reason, code = "not measurable", str(err), 2
         say(f"  NOT MEASURABLE: {err}")
+    if status == "ran" and run.unmeasured:
+        status, reason, code = "partly measurable", "; ".join(f"{p}: {r}" for p, r in run.unmeasured), 2
     if args.json:
         args.json.write_text(json.dumps(run.as_json(status, reason), indent=1, ensure_ascii=False) + "\n")
     sys.exit(code)

@@ -1,4 +1,7 @@
-"""The machine a figure was measured on: a figure without it means nothing."""
+"""The machine a figure was measured on: a figure without it means nothing.
+
+The load average is part of it: other work on the same cores (a test run) slows every figure.
+"""
 
 from __future__ import annotations
 
@@ -44,6 +47,7 @@ def describe() -> str:
         f"{memory:,} MiB RAM" if memory else "",
         f"Python {platform.python_version()} ({platform.python_implementation()})",
         f"{platform.system()} {platform.release()}",
+        f"load average {os.getloadavg()[0]:.2f}",
     ]
     return " · ".join(part for part in parts if part)
 

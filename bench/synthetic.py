@@ -196,6 +196,21 @@ def report_manifest_json() -> dict[str, Any]:
     }
 
 
+def collect_manifest_json() -> dict[str, Any]:
+    """The collect benchmark's survey: the report survey plus two conditional questions, 12 in all."""
+    manifest = report_manifest_json()
+    manifest["id"] = "kauppa-palaute"
+    manifest["questions"] += [
+        {"id": "praise", "type": "text", "page": 0, "show_if": {"question": "recommend", "op": "gte", "value": 9},
+         "text": {"fi": "Mikä ilahdutti sinua eniten?", "sv": "Vad gladde dig mest?"}},
+        {"id": "contact_email", "type": "email", "page": 0, "required": True,
+         "show_if": {"question": "contact_ok", "op": "eq", "value": True},
+         "text": {"fi": "Sähköpostiosoitteesi", "sv": "Din e-postadress"}},
+    ]
+    manifest["pages"] = [{"questions": [q["id"] for q in manifest["questions"]]}]
+    return manifest
+
+
 def responses(count: int, seed: int = 7) -> Iterator[dict[str, Any]]:
     """`count` responses spread evenly over 12 weeks, 10 % with a comment, as `StoredResponse` JSON."""
     rng = random.Random(seed)

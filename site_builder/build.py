@@ -172,7 +172,9 @@ def build_site(
     options = BuildOptions(themes_dir=themes_dir, base_url=base_url.rstrip("/"), api_url=api_url.rstrip("/"))
     paths = spec_files(specs_dir)
     result = BuildResult()
-    previous, current, theme_prints = _read_cache(out_dir), {}, {}
+    previous = _read_cache(out_dir)
+    current: dict[str, str] = {}
+    theme_prints: dict[str, str] = {}
     todo: list[Path] = []
     for path in paths:
         print_ = fingerprint(path.read_bytes(), options, theme_prints)

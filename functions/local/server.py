@@ -25,7 +25,10 @@ from functions.local.static import static_reply
 ApiHandler = Callable[[dict[str, Any]], dict[str, Any]]
 REPORT_PATH = re.compile(r"^/v1/surveys/[^/]+/report/?$")
 READ_LIMIT = 1024 * 1024
-"""Bytes read from a request body at most; the handler refuses far smaller bodies with 413."""
+"""Bytes of a request body handed on at most; the handler refuses far smaller bodies with 413."""
+DRAIN_LIMIT = 10 * 1024 * 1024
+"""An oversized body is read and dropped up to this (API Gateway's own cap), so the client gets its
+413 instead of a connection reset; beyond it the connection is simply closed."""
 
 
 @dataclass(frozen=True)
@@ -90,13 +93,23 @@ class _RequestHandler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(min(length, READ_LIMIT + 1))
         if length > len(body):
-            self.close_connection = True  # the rest was never read
+            self._drain(length - len(body))
         try:
             reply = self.server.app(self.command, self.path, list(self.headers.items()), body)
         except Exception:
             traceback.print_exc(file=sys.stderr)
             reply = Reply(500, [("Content-Type", "text/plain")], b"Internal error; see the server log.\n")
         self._write(reply)
+
+    def _drain(self, remaining: int) -> None:
+        self.close_connection = True
+        if remaining > DRAIN_LIMIT:
+            return
+        while remaining > 0:
+            chunk = self.rfile.read(min(remaining, 64 * 1024))
+            if not chunk:
+                return
+            remaining -= len(chunk)
 
     def _write(self, reply: Reply) -> None:
         self.send_response(reply.status)

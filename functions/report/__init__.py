@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 from typing import BinaryIO, Literal, get_args
 
 from functions.manifest import Manifest
-from functions.report.aggregate import aggregate
+from functions.report.aggregate import aggregate as aggregate_responses
 from functions.report.csv import write_csv
 from functions.report.filters import Filters, ResponseRecord, matching, report_zone
 from functions.report.html import render_html
@@ -61,7 +61,7 @@ def write_report(manifest: Manifest, responses: Iterable[ResponseRecord], format
     elif format == "xlsx":
         write_xlsx(manifest, selected, out, filters, moment)
     else:
-        report = aggregate(manifest, selected, filters, moment)
+        report = aggregate_responses(manifest, selected, filters, moment)
         out.write(render_html(manifest, report) if format == "html" else render_json(report))
     return report_file(manifest, format, moment)
 
@@ -74,4 +74,4 @@ def produce(manifest: Manifest, responses: Iterable[ResponseRecord], format: str
     return buffer.getvalue(), file.content_type, file.filename
 
 
-__all__ = ["FORMATS", "Filters", "ReportFile", "aggregate", "produce", "write_report"]
+__all__ = ["FORMATS", "Filters", "ReportFile", "aggregate_responses", "produce", "write_report"]

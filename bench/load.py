@@ -1,0 +1,213 @@
+"""Load on the local server: `palaute serve` on 127.0.0.1, bounded in requests and in time.
+
+`wrk` (Debian's, installed when missing) drives it when available, each request a new
+`response_id` so every accept is a new row; otherwise a small Python client with threads and
+keep-alive connections does. Only loopback is ever addressed. Afterwards the server is stopped
+and the rows in its SQLite file are counted: an accept that did not become a row is not durable.
+"""
+
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import re
+import signal
+import socket
+import subprocess
+import tempfile
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+from bench import debian
+from bench.answers import full_answers
+from bench.figures import ROOT, Figure, Run
+from bench.synthetic import write_specs, write_theme
+
+BUDGET = 1000.0
+SURVEY = "kauppa-0000"
+WRK_SCRIPT = """
+local threads = {}
+function setup(thread)
+  thread:set("id", #threads + 1)
+  table.insert(threads, thread)
+end
+function init(args)
+  counter, accepted, other = 0, 0, 0
+  wrk.headers["Content-Type"] = "application/json"
+end
+function request()
+  counter = counter + 1
+  local rid = string.format("%08x-0000-4000-8000-%012x", id, counter)
+  return wrk.format("POST", nil, nil, BODY_BEFORE .. rid .. BODY_AFTER)
+end
+function response(status, headers, body)
+  if status == 202 then accepted = accepted + 1 else other = other + 1 end
+end
+function done(summary, latency, requests)
+  local a, o = 0, 0
+  for _, t in ipairs(threads) do a = a + t:get("accepted"); o = o + t:get("other") end
+  io.write(string.format("RESULT accepted=%d other=%d seconds=%f p50_us=%d p99_us=%d\\n",
+    a, o, summary.duration / 1e6, latency:percentile(50), latency:percentile(99)))
+end
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _wait_until_up(url: str, proc: subprocess.Popen[bytes], seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and proc.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as reply:
+                if reply.status == 200:
+                    return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
+def _lua_string(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def wrk_load(wrk: str, url: str, body: str, connections: int, seconds: int, work: Path) -> dict[str, float]:
+    before, after = body.split("RESPONSE_ID")
+    script = work / "post.lua"
+    script.write_text(f"BODY_BEFORE = {_lua_string(before)}\nBODY_AFTER = {_lua_string(after)}\n" + WRK_SCRIPT)
+    threads = min(2, connections)
+    done = subprocess.run([wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s",
+                           "-s", str(script), url], capture_output=True, text=True, timeout=seconds + 60)  # fmt: skip
+    match = re.search(r"RESULT accepted=(\d+) other=(\d+) seconds=([\d.]+) p50_us=(\d+) p99_us=(\d+)", done.stdout)
+    if not match:
+        raise RuntimeError(f"wrk said: {(done.stdout + done.stderr)[-400:]}")
+    accepted, other, elapsed, p50, p99 = (float(g) for g in match.groups())
+    return {"accepted": accepted, "other": other, "seconds": elapsed, "p50": p50 / 1e6, "p99": p99 / 1e6}
+
+
+def python_load(port: int, body: str, connections: int, seconds: int, limit: int) -> dict[str, float]:
+    """Threads posting over keep-alive connections until `limit` requests or `seconds` pass."""
+    path = f"/v1/surveys/{SURVEY}/responses"
+    counts = {"accepted": 0, "other": 0, "sent": 0}
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def client(number: int) -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        sequence = 0
+        while time.monotonic() < deadline:
+            with lock:
+                if counts["sent"] >= limit:
+                    break
+                counts["sent"] += 1
+            sequence += 1
+            payload = body.replace("RESPONSE_ID", f"{number:08x}-0000-4000-8000-{sequence:012x}").encode()
+            try:
+                conn.request("POST", path, payload, {"Content-Type": "application/json"})
+                reply = conn.getresponse()
+                reply.read()
+                status = reply.status
+                if reply.getheader("Connection", "").lower() == "close":
+                    conn.close()
+            except (OSError, http.client.HTTPException):
+                status = 0
+                conn.close()
+            with lock:
+                counts["accepted" if status == 202 else "other"] += 1
+        conn.close()
+
+    start = time.perf_counter()
+    workers = [threading.Thread(target=client, args=(n + 1,)) for n in range(connections)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return {"accepted": counts["accepted"], "other": counts["other"], "seconds": time.perf_counter() - start}
+
+
+def _request_body(site: Path) -> str:
+    from functions.manifest import load_manifest
+
+    manifest = load_manifest(site / SURVEY / "form.json")
+    body = {"response_id": "RESPONSE_ID", "lang": "fi", "tp": "myymala", "hidden": {"campaign": "joulu"},
+            "answers": full_answers(manifest)}  # fmt: skip
+    return json.dumps(body, ensure_ascii=False)
+
+
+def _stop(proc: subprocess.Popen[bytes]) -> None:
+    """Stop the server this benchmark started (its own process group), politely first."""
+    if proc.poll() is None:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(15)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(5)
+
+
+def local_server(run: Run, quick: bool) -> None:
+    palaute = ROOT / ".venv" / "bin" / "palaute"
+    with tempfile.TemporaryDirectory(prefix="palaute-bench-serve-") as tmp:
+        work = Path(tmp)
+        write_specs(work / "specs", 1)
+        write_theme(work / "themes")
+        port, data = free_port(), work / "data"
+        log = (work / "serve.log").open("wb")
+        proc = subprocess.Popen([str(palaute), "serve", "--specs", str(work / "specs"), "--themes",
+                                 str(work / "themes"), "--data", str(data), "--host", "127.0.0.1", "--port",
+                                 str(port), "--no-watch"], stdout=log, stderr=subprocess.STDOUT,
+                                start_new_session=True)  # fmt: skip
+        try:
+            if not _wait_until_up(f"http://127.0.0.1:{port}/{SURVEY}/fi/", proc, 90):
+                tail = (work / "serve.log").read_text(errors="replace")[-400:]
+                run.missing("local server", f"palaute serve did not come up: {tail}")
+                return
+            body = _request_body(data / "site")
+            results = _drive(run, port, body, work, quick)
+        finally:
+            _stop(proc)
+            log.close()
+        _durable(run, data, results)
+
+
+def _drive(run: Run, port: int, body: str, work: Path, quick: bool) -> list[tuple[str, dict[str, float]]]:
+    wrk, reason = debian.ensure("wrk", "wrk")
+    url = f"http://127.0.0.1:{port}/v1/surveys/{SURVEY}/responses"
+    seconds = 3 if quick else 10
+    results = []
+    for connections in (1, 16):
+        if wrk:
+            result = wrk_load(wrk, url, body, connections, seconds, work)
+            tool = f"wrk, {connections} connection{'s' if connections > 1 else ''}, {seconds} s"
+        else:
+            result = python_load(port, body, connections, seconds, limit=20_000)
+            tool = f"Python client, {connections} threads, ≤ {seconds} s"
+        results.append((tool, result))
+    if not wrk:
+        run.skip("wrk", reason + "; the Python client drove the load")
+    return results
+
+
+def _durable(run: Run, data: Path, results: list[tuple[str, dict[str, float]]]) -> None:
+    from functions.sqlite_store import SQLiteStore
+
+    store = SQLiteStore.in_data_dir(data)
+    try:
+        stored = store.count(SURVEY)
+    finally:
+        store.close()
+    accepted_total = sum(r["accepted"] for _, r in results)
+    for tool, result in results:
+        latency = f", p50 {result['p50'] * 1000:.1f} ms, p99 {result['p99'] * 1000:.1f} ms" if "p50" in result else ""
+        budget = BUDGET if "1 connection," not in tool and "1 threads" not in tool else None
+        run.add(Figure(f"local server accepts/s ({tool})", result["accepted"] / result["seconds"], "/s", budget,
+                       higher_is_better=True,
+                       note=f"{result['accepted']:,.0f} accepted, {result['other']:,.0f} other{latency}"))
+    run.add(Figure("  accepted responses not found in SQLite afterwards", max(0.0, accepted_total - stored), "", 0,
+                   note=f"{stored:,} rows for {accepted_total:,.0f} accepts"))
