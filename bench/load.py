@@ -40,7 +40,7 @@ function init(args)
 end
 function request()
   counter = counter + 1
-  local rid = string.format("%08x-0000-4000-8000-%012x", id, counter)
+  local rid = string.format("%08x-%04x-4000-8000-%012x", id, RUN, counter)
   return wrk.format("POST", nil, nil, BODY_BEFORE .. rid .. BODY_AFTER)
 end
 function response(status, headers, body)
@@ -78,9 +78,11 @@ def _lua_string(text: str) -> str:
 
 
 def wrk_load(wrk: str, url: str, body: str, connections: int, seconds: int, work: Path) -> dict[str, float]:
+    """One wrk run; response ids are unique across runs too (the run number is in each id)."""
     before, after = body.split("RESPONSE_ID")
-    script = work / "post.lua"
-    script.write_text(f"BODY_BEFORE = {_lua_string(before)}\nBODY_AFTER = {_lua_string(after)}\n" + WRK_SCRIPT)
+    script = work / f"post-{connections}.lua"
+    script.write_text(f"RUN = {connections}\nBODY_BEFORE = {_lua_string(before)}\nBODY_AFTER = {_lua_string(after)}\n"
+                      + WRK_SCRIPT)  # fmt: skip
     threads = min(2, connections)
     done = subprocess.run([wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s",
                            "-s", str(script), url], capture_output=True, text=True, timeout=seconds + 60)  # fmt: skip
@@ -107,7 +109,8 @@ def python_load(port: int, body: str, connections: int, seconds: int, limit: int
                     break
                 counts["sent"] += 1
             sequence += 1
-            payload = body.replace("RESPONSE_ID", f"{number:08x}-0000-4000-8000-{sequence:012x}").encode()
+            rid = f"{number:08x}-{connections:04x}-4000-8000-{sequence:012x}"
+            payload = body.replace("RESPONSE_ID", rid).encode()
             try:
                 conn.request("POST", path, payload, {"Content-Type": "application/json"})
                 reply = conn.getresponse()
@@ -174,6 +177,7 @@ def local_server(run: Run, quick: bool) -> None:
             _stop(proc)
             log.close()
         _durable(run, data, results)
+        store_ceiling(run, data, 100 if quick else 500)
 
 
 def _drive(run: Run, port: int, body: str, work: Path, quick: bool) -> list[tuple[str, dict[str, float]]]:
@@ -192,6 +196,31 @@ def _drive(run: Run, port: int, body: str, work: Path, quick: bool) -> list[tupl
     if not wrk:
         run.skip("wrk", reason + "; the Python client drove the load")
     return results
+
+
+def store_ceiling(run: Run, data: Path, puts: int) -> None:
+    """`SQLiteStore.put` alone, one after another on the same disk: the most a serialised server can accept."""
+    from datetime import UTC, datetime
+
+    from functions.manifest import load_manifest
+    from functions.response import StoredResponse
+    from functions.sqlite_store import SQLiteStore
+
+    manifest = load_manifest(data / "site" / SURVEY / "form.json")
+    answers = full_answers(manifest)
+    store = SQLiteStore(data / "ceiling.sqlite3")
+    try:
+        responses = [StoredResponse(response_id=f"00000000-0000-4000-8000-{n:012d}", survey=SURVEY,
+                                    received_at=datetime.now(UTC), manifest_version=manifest.version, lang="fi",
+                                    answers=answers) for n in range(puts)]  # fmt: skip
+        start = time.perf_counter()
+        for response in responses:
+            store.put(response)
+        elapsed = time.perf_counter() - start
+    finally:
+        store.close()
+    run.add(Figure("  SQLiteStore.put alone, sequential (the fsync ceiling)", puts / elapsed, "/s",
+                   note=f"{elapsed / puts * 1000:.2f} ms per durable put"))
 
 
 def _durable(run: Run, data: Path, results: list[tuple[str, dict[str, float]]]) -> None:

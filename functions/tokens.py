@@ -100,8 +100,10 @@ class DynamoDBTokens:
         self.table = table
 
     def save(self, survey: str, token_hash: str, issued_at: datetime) -> None:
-        self.client.put_item(TableName=self.table, Item={
-            "survey": {"S": survey}, "token_hash": {"S": token_hash}, "issued_at": {"S": issued_at.isoformat()}})
+        self.client.put_item(
+            TableName=self.table,
+            Item={"survey": {"S": survey}, "token_hash": {"S": token_hash}, "issued_at": {"S": issued_at.isoformat()}},
+        )
 
     def token_hash(self, survey: str) -> str | None:
         got = self.client.get_item(TableName=self.table, Key={"survey": {"S": survey}}, ConsistentRead=True)

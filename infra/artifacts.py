@@ -52,7 +52,8 @@ def object_exists(s3: S3Client, bucket: str, key: str) -> bool:
     return True
 
 
-def _https_only(bucket: str) -> str:
+def tls_only_policy(bucket: str) -> str:
+    """Refuse every request that does not come over TLS."""
     arn = f"arn:aws:s3:::{bucket}"
     return json.dumps({
         "Version": "2012-10-17",
@@ -87,7 +88,7 @@ def ensure_bucket(s3: S3Client, bucket: str, region: str) -> bool:
         LifecycleConfiguration={"Rules": [{"ID": "forget-old-artifacts", "Status": "Enabled", "Filter": {"Prefix": ""},
                                            "Expiration": {"Days": KEEP_DAYS}}]},
     )  # fmt: skip
-    s3.put_bucket_policy(Bucket=bucket, Policy=_https_only(bucket))
+    s3.put_bucket_policy(Bucket=bucket, Policy=tls_only_policy(bucket))
     return True
 
 

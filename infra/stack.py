@@ -51,7 +51,9 @@ def describe_stack(cfn: CloudFormationClient, name: str) -> StackState | None:
         if "does not exist" in str(err):
             return None
         raise
-    if not stacks or stacks[0]["StackStatus"] == "DELETE_COMPLETE":
+    # REVIEW_IN_PROGRESS: a first change set was made but never executed; nothing exists yet,
+    # and the next deploy creates the stack with a new CREATE change set.
+    if not stacks or stacks[0]["StackStatus"] in ("DELETE_COMPLETE", "REVIEW_IN_PROGRESS"):
         return None
     stack = stacks[0]
     outputs = {o["OutputKey"]: o.get("OutputValue", "") for o in stack.get("Outputs", [])}
@@ -113,6 +115,30 @@ def _failure_reasons(cfn: CloudFormationClient, stack: str, limit: int = 5) -> l
     return [f"{e.get('LogicalResourceId')}: {e.get('ResourceStatusReason', '')}" for e in failed[:limit]]
 
 
+def _create_change_set(cfn: CloudFormationClient, state: StackState | None, name: str, change_set: str,
+                       template: dict[str, str], parameters: list[dict[str, Any]]) -> bool:  # fmt: skip
+    """Create the change set and wait for it; False when CloudFormation finds nothing to change."""
+    from botocore.exceptions import ClientError, WaiterError
+
+    try:
+        cfn.create_change_set(StackName=name, ChangeSetName=change_set, ChangeSetType="UPDATE" if state else "CREATE",
+                              Parameters=parameters, Capabilities=["CAPABILITY_IAM"], **template)  # fmt: skip
+    except ClientError as err:
+        if any(phrase in str(err) for phrase in NO_CHANGES):
+            return False
+        raise
+    try:
+        cfn.get_waiter("change_set_create_complete").wait(StackName=name, ChangeSetName=change_set, WaiterConfig=WAIT)
+    except WaiterError as err:
+        described = cfn.describe_change_set(StackName=name, ChangeSetName=change_set)
+        reason = str(described.get("StatusReason", err))
+        if any(phrase in reason for phrase in NO_CHANGES):
+            cfn.delete_change_set(StackName=name, ChangeSetName=change_set)
+            return False
+        raise DeployFailed([f"change set for {name} failed: {reason}"]) from err
+    return True
+
+
 def apply_change_set(cfn: CloudFormationClient, state: StackState | None, name: str, template: dict[str, str],
                      parameters: list[dict[str, Any]], echo: Callable[[str], None]) -> bool:  # fmt: skip
     """Create a change set, print it, execute it and wait; False when there was nothing to change.
@@ -121,29 +147,19 @@ def apply_change_set(cfn: CloudFormationClient, state: StackState | None, name: 
     from botocore.exceptions import WaiterError
 
     change_set = f"palaute-{time.strftime('%Y%m%d-%H%M%S')}"
-    kind = "UPDATE" if state else "CREATE"
-    cfn.create_change_set(StackName=name, ChangeSetName=change_set, ChangeSetType=kind, Parameters=parameters,
-                          Capabilities=["CAPABILITY_IAM"], **template)  # fmt: skip
-    try:
-        cfn.get_waiter("change_set_create_complete").wait(StackName=name, ChangeSetName=change_set, WaiterConfig=WAIT)
-    except WaiterError as err:
-        described = cfn.describe_change_set(StackName=name, ChangeSetName=change_set)
-        reason = str(described.get("StatusReason", err))
-        if any(phrase in reason for phrase in NO_CHANGES):
-            cfn.delete_change_set(StackName=name, ChangeSetName=change_set)
-            echo(f"stack {name}: no changes")
-            return False
-        raise DeployFailed([f"change set for {name} failed: {reason}"]) from err
+    if not _create_change_set(cfn, state, name, change_set, template, parameters):
+        echo(f"stack {name}: no changes")
+        return False
     for change in cfn.describe_change_set(StackName=name, ChangeSetName=change_set).get("Changes", []):
         detail = change.get("ResourceChange", {})
         replace = " (replacement)" if detail.get("Replacement") == "True" else ""
         action = str(detail.get("Action", "?")).lower()
         echo(f"  {action:<8}{detail.get('LogicalResourceId')} ({detail.get('ResourceType')}){replace}")
     cfn.execute_change_set(StackName=name, ChangeSetName=change_set)
-    waiter = "stack_update_complete" if state else "stack_create_complete"
-    echo(f"stack {name}: {kind.lower()} running (a new CloudFront distribution takes several minutes)")
+    kind = "update" if state else "create"
+    echo(f"stack {name}: {kind} running (a new CloudFront distribution takes several minutes)")
     try:
-        cfn.get_waiter(waiter).wait(StackName=name, WaiterConfig=WAIT)
+        cfn.get_waiter(f"stack_{kind}_complete").wait(StackName=name, WaiterConfig=WAIT)
     except WaiterError as err:
-        raise DeployFailed([f"stack {name} did not {kind.lower()}", *_failure_reasons(cfn, name)]) from err
+        raise DeployFailed([f"stack {name} did not {kind}", *_failure_reasons(cfn, name)]) from err
     return True

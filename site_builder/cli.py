@@ -216,10 +216,15 @@ if TYPE_CHECKING:
     from functions.report.sources import Sources
 
 ReportDataOpt = Annotated[Path, typer.Option("--data", help="Local data folder (as for 'palaute serve').")]
-ReportAwsOpt = Annotated[bool, typer.Option("--aws", help="Use the deployed stack (MANIFEST_BUCKET, "
-                                            "RESPONSES_TABLE, TOKENS_TABLE from the environment).")]
-ReportSiteOpt = Annotated[Path | None, typer.Option("--site", help="Built site holding <survey>/form.json "
-                                                    "(default: <data>/site, then dist).")]
+ReportAwsOpt = Annotated[
+    bool,
+    typer.Option(
+        "--aws", help="Use the deployed stack (MANIFEST_BUCKET, RESPONSES_TABLE, TOKENS_TABLE from the environment)."
+    ),
+]
+ReportSiteOpt = Annotated[
+    Path | None, typer.Option("--site", help="Built site holding <survey>/form.json (default: <data>/site, then dist).")
+]
 
 
 def _report_sources(survey: str, data: Path, aws: bool, site: Path | None, with_store: bool) -> Sources:
@@ -233,8 +238,9 @@ def _report_sources(survey: str, data: Path, aws: bool, site: Path | None, with_
 
 
 @app.command()
-def token(survey: str, data: ReportDataOpt = Path(".palaute"), aws: ReportAwsOpt = False,
-          site: ReportSiteOpt = None) -> None:
+def token(
+    survey: str, data: ReportDataOpt = Path(".palaute"), aws: ReportAwsOpt = False, site: ReportSiteOpt = None
+) -> None:
     """Issue a report token for SURVEY and print it once; a new token revokes the previous one."""
     from functions.tokens import issue_token
 
@@ -250,8 +256,10 @@ def token(survey: str, data: ReportDataOpt = Path(".palaute"), aws: ReportAwsOpt
 def report(
     survey: str,
     format: Annotated[str, typer.Option("--format", help="html, csv, xlsx or json.")] = "html",
-    out: Annotated[Path | None, typer.Option("--out", help="File to write ('-' for stdout; "
-                                             "default: <survey>-report-<date>.<format> here).")] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option("--out", help="File to write ('-' for stdout; default: <survey>-report-<date>.<format> here)."),
+    ] = None,
     start: Annotated[str | None, typer.Option("--from", help="First day, YYYY-MM-DD (report timezone).")] = None,
     end: Annotated[str | None, typer.Option("--to", help="Last day, YYYY-MM-DD, inclusive.")] = None,
     touchpoint: Annotated[str | None, typer.Option("--touchpoint", help="Only this touchpoint's responses.")] = None,
@@ -270,8 +278,9 @@ def report(
     sources = _report_sources(survey, data, aws, site, with_store=True)
     assert sources.store is not None
     if sources.manifest is None:
-        where = "the manifest bucket" if aws else " or ".join(f"{p}/{survey}/form.json"
-                                                               for p in site_folders(data, site))
+        where = (
+            "the manifest bucket" if aws else " or ".join(f"{p}/{survey}/form.json" for p in site_folders(data, site))
+        )
         err.print(f"[red]error[/red] no built survey {survey!r}: looked in {where}", markup=True)
         raise typer.Exit(1)
     try:
@@ -290,6 +299,7 @@ def report(
         target = target.with_name(made.filename)
     partial.replace(target)
     err.print(f"wrote {target}")
+
 
 # --- deploy (infra) ---
 

@@ -28,7 +28,10 @@ def _clause(condition: ShowIf, manifest: Manifest, lang: str) -> str:
 
 def _condition(condition: Condition, manifest: Manifest, lang: str) -> str:
     question = manifest.question(condition.question)
-    named = _quote(lang, shorten(translated(question.text, lang))) if question else condition.question
+    # A full stop inside the quotes would double the note's own: ”…johdosta.”.
+    named = _quote(lang, shorten(translated(question.text, lang)).rstrip(".")) if question else condition.question
+    if question is not None and question.type == "consent" and condition.op == "eq" and condition.value is True:
+        return message(lang, "cond_ticked", question=named)
     values = condition.value if isinstance(condition.value, list) else [condition.value]
     joined = f" {message(lang, 'or')} ".join(_value(value, question, lang) for value in values)
     return message(lang, f"cond_{condition.op}", question=named, value=joined)

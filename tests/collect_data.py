@@ -6,7 +6,7 @@ and a work-style quiz, so the collect tests never depend on the site build.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +27,10 @@ from functions.response import StoredResponse
 NOW = datetime(2026, 12, 3, 9, 30, tzinfo=UTC)
 BRAND = Brand(
     name="Kahvila Sumppi",
-    colors={"primary": "#6B3E26", "on_primary": "#FFFFFF", "text": "#1F1A17", "background": "#FFFBF5",
-            "error": "#B00020", "focus": "#D98E04"},  # fmt: skip
+    colors={
+        "primary": "#6B3E26", "on_primary": "#FFFFFF", "text": "#1F1A17", "background": "#FFFBF5",
+        "error": "#B00020", "focus": "#D98E04",
+    },
     font_family="system-ui, sans-serif",
     logo_alt="Kahvila Sumppi",
 )
@@ -76,7 +78,8 @@ def cafe_questions() -> list[Question]:
                  text=t("Sähköpostiosoite", "E-postadress", "Email address")),
         Question(id="contact_ok", type="consent", page=1,
                  text=t("Saa ottaa yhteyttä", "Ni får kontakta mig", "You may contact me")),
-        Question(id="info-10", type="info", page=1, text={}, html=t("<p>Kiitos!</p>", "<p>Tack!</p>", "<p>Thanks!</p>")),
+        Question(id="info-10", type="info", page=1, text={},
+                 html=t("<p>Kiitos!</p>", "<p>Tack!</p>", "<p>Thanks!</p>")),
     ]  # fmt: skip
 
 
@@ -133,7 +136,9 @@ def publish(root: Path, *manifests: Manifest) -> Path:
     return root
 
 
-def stored(response_id: str, received_at: datetime = NOW, survey: str = "sumppi-kaynti", **changes: Any) -> StoredResponse:
+def stored(
+    response_id: str, received_at: datetime = NOW, survey: str = "sumppi-kaynti", **changes: Any
+) -> StoredResponse:
     fields: dict[str, Any] = {
         "response_id": response_id, "survey": survey, "received_at": received_at, "manifest_version": "v1-7c2e",
         "lang": "fi", "tp": "kassa", "hidden": {"campaign": "joulu"},

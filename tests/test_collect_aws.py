@@ -10,14 +10,14 @@ import boto3
 import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
-from moto import mock_aws
-
 from collect_data import cafe_manifest
+from moto import mock_aws
+from test_collect_handler import form_post, json_post, load_event
+
 from functions.collect.handler import CollectDeps, aws_deps, handle
 from functions.collect.redrive import redrive
 from functions.collect.worker import handle_batch
 from functions.dynamodb_store import TABLE_KEYS, DynamoDBStore
-from test_collect_handler import form_post, json_post, load_event
 
 REGION = "eu-north-1"
 MAX_RECEIVES = 3
@@ -197,3 +197,43 @@ def test_redrive_sends_parked_responses_back_once_the_cause_is_fixed(stack: AwsS
     stack.drain()
     assert [r.response_id for r in stack.store.responses("sumppi-kaynti")] == [response_id]
     assert stack.receive(stack.dlq_url) == []
+
+
+class LambdaContext:
+    function_name = "palaute-collect"
+    function_version = "$LATEST"
+    invoked_function_arn = f"arn:aws:lambda:{REGION}:123456789012:function:palaute-collect"
+    memory_limit_in_mb = 512
+    aws_request_id = "6f1c2d3e-4b5a-4c6d-8e7f-9a0b1c2d3e4f"
+    log_group_name = "/aws/lambda/palaute-collect"
+    log_stream_name = "2026/12/03/[$LATEST]abc"
+
+    @staticmethod
+    def get_remaining_time_in_millis() -> int:
+        return 10_000
+
+
+def test_the_lambda_entry_points_build_their_clients_from_the_environment(
+    stack: AwsStack, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from functions.collect import handler, worker
+
+    monkeypatch.setenv("QUEUE_URL", stack.queue_url)
+    monkeypatch.setenv("MANIFEST_BUCKET", "palaute-site")
+    monkeypatch.setenv("SITE_ORIGIN", "https://kysely.sumppi.fi")
+    monkeypatch.setenv("RESPONSES_TABLE", "palaute-responses")
+    monkeypatch.setattr(handler, "_AWS_DEPS", None)
+    monkeypatch.setattr(worker, "_AWS_STORE", None)
+    response = handler.lambda_handler(load_event("collect_json_post"), LambdaContext())  # type: ignore[arg-type]
+    assert response["statusCode"] == 202
+    emitted = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    assert any("ResponsesAccepted" in metrics and metrics["survey"] == "sumppi-kaynti" for metrics in emitted)
+    result = worker.lambda_handler(sqs_event(stack.receive()), LambdaContext())  # type: ignore[arg-type]
+    assert result == {"batchItemFailures": []}
+    assert [r.response_id for r in stack.store.responses("sumppi-kaynti")] == ["5f0c8e2a-3b1d-4c6e-9a7f-2d4b6c8e0a1f"]
+
+
+def test_a_missing_environment_variable_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("QUEUE_URL", raising=False)
+    with pytest.raises(RuntimeError, match="QUEUE_URL"):
+        aws_deps({"MANIFEST_BUCKET": "palaute-site", "SITE_ORIGIN": "https://kysely.sumppi.fi"})

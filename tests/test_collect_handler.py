@@ -11,8 +11,8 @@ from typing import Any
 from urllib.parse import urlencode
 
 import pytest
-
 from collect_data import NOW, cafe_manifest, publish, quiz_manifest
+
 from functions.collect.handler import CollectDeps, handle
 from functions.manifests import DirectoryManifests
 from functions.queue import QueueUnavailable
@@ -138,7 +138,8 @@ def test_a_refused_form_post_gets_an_accessible_page_in_the_respondents_language
     assert '<html lang="sv">' in page
     assert "<h1" in page and "Det finns något att rätta i dina svar" in page
     assert 'role="alert"' in page
-    assert "Hur troligt är det att du skulle rekommendera Sumppi till en vän?</strong>: Välj ett heltal från 0 till 10." in page
+    question = "Hur troligt är det att du skulle rekommendera Sumppi till en vän?"
+    assert f"{question}</strong>: Välj ett heltal från 0 till 10." in page
     assert "Hur nöjd var du med servicen?</strong>: Den här frågan är obligatorisk." in page
     assert f'<a href="{SITE}/sumppi-kaynti/sv/">Tillbaka till enkäten</a>' in page
 
@@ -179,7 +180,9 @@ def test_a_one_megabyte_body_is_413_before_it_is_read(deps: CollectDeps) -> None
     assert handle(encoded, None, deps)["statusCode"] == 413
 
 
-@pytest.mark.parametrize("content_type", ["text/plain", "multipart/form-data; boundary=x", "application/json; charset=latin-1"])
+@pytest.mark.parametrize(
+    "content_type", ["text/plain", "multipart/form-data; boundary=x", "application/json; charset=latin-1"]
+)
 def test_other_content_types_are_415(deps: CollectDeps, content_type: str) -> None:
     event = json_post({"answers": {"recommend": 9, "satisfaction": 5}}, **{"content-type": content_type})
     assert handle(event, None, deps)["statusCode"] == 415
@@ -271,3 +274,16 @@ def test_received_at_is_the_server_clock_in_utc(tmp_path: Path, queue: ListQueue
 def test_nothing_about_the_client_address_is_stored(deps: CollectDeps, queue: ListQueue) -> None:
     handle(load_event("collect_json_post"), None, deps)
     assert "198.51.100.23" not in queue.sent[0].model_dump_json()
+
+
+class BrokenManifests:
+    def get(self, survey_id: str) -> None:
+        from functions.s3_manifests import ManifestUnavailable
+
+        raise ManifestUnavailable("S3 timed out")
+
+
+def test_a_manifest_store_failure_is_503_not_404(queue: ListQueue) -> None:
+    deps = CollectDeps(manifests=BrokenManifests(), queue=queue, clock=lambda: NOW)
+    response = handle(load_event("collect_json_post"), None, deps)
+    assert response["statusCode"] == 503 and queue.sent == []

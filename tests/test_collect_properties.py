@@ -6,16 +6,14 @@ import json
 from typing import Any
 from urllib.parse import urlencode
 
+from collect_data import BRAND, NOW, t
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from test_collect_handler import ListQueue, form_post, json_post
 
-from collect_data import BRAND, t
 from functions.collect.handler import CollectDeps, handle
 from functions.collect.validation import Accepted, validate_submission
 from functions.manifest import Condition, Manifest, Option, Page, Question, Touchpoint
-from test_collect_handler import ListQueue, form_post, json_post
-
-from collect_data import NOW
 
 TYPES = ["nps", "csat", "ces", "rating", "single_choice", "multi_choice", "likert", "text", "email", "number",
          "consent", "info"]  # fmt: skip
@@ -38,15 +36,19 @@ def questions(draw: st.DrawFn, index: int, earlier: list[str]) -> Question:
         low = draw(st.integers(0, 3))
         fields |= {"min": low, "max": low + draw(st.integers(1, 7))}
     if kind in ("single_choice", "multi_choice"):
-        ids = draw(st.lists(st.sampled_from(["kahvi", "pulla", "palvelu", "hinta"]), min_size=1, max_size=4, unique=True))
+        choices = st.sampled_from(["kahvi", "pulla", "palvelu", "hinta"])
+        ids = draw(st.lists(choices, min_size=1, max_size=4, unique=True))
         fields["options"] = [Option(id=i, label=t(i, i, i), score=draw(st.none() | st.integers(0, 3))) for i in ids]
         fields["other"] = draw(st.booleans())
     if kind == "likert":
-        fields["rows"] = [{"id": "henkilokunta", "label": t("a", "b", "c")}, {"id": "nopeus", "label": t("a", "b", "c")}]
+        fields["rows"] = [{"id": "henkilokunta", "label": t("Henkilökunta", "Personalen", "Staff")},
+                          {"id": "nopeus", "label": t("Nopeus", "Snabbhet", "Speed")}]  # fmt: skip
     if earlier and draw(st.booleans()):
-        fields["show_if"] = Condition(question=draw(st.sampled_from(earlier)),
-                                      op=draw(st.sampled_from(["eq", "lte", "gt", "includes", "in"])),
-                                      value=draw(st.one_of(st.integers(0, 10), WORDS, st.lists(WORDS, max_size=2))))  # fmt: skip
+        fields["show_if"] = Condition(
+            question=draw(st.sampled_from(earlier)),
+            op=draw(st.sampled_from(["eq", "lte", "gt", "includes", "in"])),
+            value=draw(st.one_of(st.integers(0, 10), WORDS, st.lists(WORDS, max_size=2))),
+        )
     return Question(**fields)
 
 
@@ -120,6 +122,7 @@ def test_form_posts_never_raise_and_never_answer_5xx(data: st.DataObject) -> Non
 @given(st.binary(max_size=300))
 def test_arbitrary_bytes_are_answered_400_or_accepted(raw: bytes) -> None:
     manifest = Manifest(id="ominaisuus", version="p1", theme="sumppi", brand=BRAND, languages=["fi"],
-                        title={"fi": "Testi"}, thanks={"fi": "Kiitos"}, pages=[Page(questions=[])], questions=[])  # fmt: skip
+                        title={"fi": "Testi"}, thanks={"fi": "Kiitos"}, pages=[Page(questions=[])],
+                        questions=[])  # fmt: skip
     response = handle(json_post(None, survey="ominaisuus", raw=raw), None, deps_for(manifest))
     assert response["statusCode"] in (202, 400)

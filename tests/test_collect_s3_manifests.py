@@ -8,9 +8,9 @@ from typing import Any
 import boto3
 import pytest
 from botocore.exceptions import EndpointConnectionError
+from collect_data import cafe_manifest
 from moto import mock_aws
 
-from collect_data import cafe_manifest
 from functions.s3_manifests import ManifestUnavailable, S3Manifests
 
 REGION = "eu-north-1"

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
 from collect_data import NOW, cafe_manifest, quiz_manifest
+
 from functions.collect.validation import Accepted, Rejected, Trapped, validate_submission
 
 RESPONSE_ID = "5f0c8e2a-3b1d-4c6e-9a7f-2d4b6c8e0a1f"

@@ -208,3 +208,13 @@ def test_dates_in_notices_follow_each_language() -> None:
     assert texts == [
         "Kysely avautuu 1.12.2026.", "Enkäten öppnar 1 december 2026.", "This survey opens on 1 December 2026."
     ]  # fmt: skip
+
+
+def test_a_consent_condition_reads_as_ticking_the_box() -> None:
+    consent = Question(id="yhteys", type="consent", page=0,
+                       text={"fi": "Saatte ottaa minuun yhteyttä.", "sv": "Ni får kontakta mig."})  # fmt: skip
+    manifest = manifest_with(consent)
+    condition = Condition(question="yhteys", op="eq", value=True)
+    finnish, swedish = (describe_show_if(condition, manifest, lang) for lang in ("fi", "sv"))
+    assert finnish == "Vastaa tähän, jos valitsit kohdan ”Saatte ottaa minuun yhteyttä”."
+    assert swedish == "Svara på den här frågan om du kryssade i ”Ni får kontakta mig”."

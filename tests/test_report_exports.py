@@ -16,8 +16,14 @@ from functions.report import produce, write_report
 from functions.report.filters import Filters
 from functions.response import StoredResponse
 
-FORMULAS = ["=HYPERLINK(\"https://evil.example\",\"Klikkaa\")", "+358401234567", "-2+3", "@SUM(A1:A9)",
-            "\tsarkain", "\rrivinvaihto"]
+FORMULAS = [
+    '=HYPERLINK("https://evil.example","Klikkaa")',
+    "+358401234567",
+    "-2+3",
+    "@SUM(A1:A9)",
+    "\tsarkain",
+    "\rrivinvaihto",
+]
 
 
 def csv_rows(body: bytes) -> list[dict[str, str]]:
@@ -26,12 +32,25 @@ def csv_rows(body: bytes) -> list[dict[str, str]]:
 
 
 def full_response() -> StoredResponse:
-    return response(7, {"recommend": 9, "satisfaction": 4, "effort": 2, "visit": "other",
-                        "visit.other": "Postimerkkejä", "topics": ["price", "selection"],
-                        "wellbeing": {"clean": 5, "staff": 3}, "visits_per_month": -2.5,
-                        "improve": "Kassajono oli pitkä, muuten hyvä.", "contact": "liisa@example.fi"},
-                    at=datetime(2026, 12, 1, 8, 30, tzinfo=UTC), tp="myymala-vaasa", lang="sv",
-                    hidden={"campaign": "joulu"})
+    return response(
+        7,
+        {
+            "recommend": 9,
+            "satisfaction": 4,
+            "effort": 2,
+            "visit": "other",
+            "visit.other": "Postimerkkejä",
+            "topics": ["price", "selection"],
+            "wellbeing": {"clean": 5, "staff": 3},
+            "visits_per_month": -2.5,
+            "improve": "Kassajono oli pitkä, muuten hyvä.",
+            "contact": "liisa@example.fi",
+        },
+        at=datetime(2026, 12, 1, 8, 30, tzinfo=UTC),
+        tp="myymala-vaasa",
+        lang="sv",
+        hidden={"campaign": "joulu"},
+    )
 
 
 def test_csv_has_one_row_per_response_and_one_column_per_answer() -> None:
@@ -55,8 +74,10 @@ def test_email_addresses_stay_out_of_the_exports() -> None:
 
 
 def test_csv_neutralises_text_that_a_spreadsheet_would_run_as_a_formula() -> None:
-    responses = [response(i, {"improve": text, "visit": "other", "visit.other": text},
-                          hidden={"campaign": text}) for i, text in enumerate(FORMULAS)]
+    responses = [
+        response(i, {"improve": text, "visit": "other", "visit.other": text}, hidden={"campaign": text})
+        for i, text in enumerate(FORMULAS)
+    ]
     rows = csv_rows(produce(manifest(), responses, "csv")[0])
     for row, text in zip(rows, FORMULAS, strict=True):
         assert row["improve"] == "'" + text
@@ -104,8 +125,9 @@ def test_xlsx_has_a_summary_and_typed_response_cells() -> None:
 
 
 def test_xlsx_neutralises_formulas_in_every_text_cell() -> None:
-    responses = [response(i, {"improve": text, "recommend": 5}, hidden={"campaign": text})
-                 for i, text in enumerate(FORMULAS)]
+    responses = [
+        response(i, {"improve": text, "recommend": 5}, hidden={"campaign": text}) for i, text in enumerate(FORMULAS)
+    ]
     book = load_workbook(io.BytesIO(produce(manifest(), responses, "xlsx")[0]))
     sheet = book["Responses"]
     header = [cell.value for cell in next(sheet.iter_rows(max_row=1))]

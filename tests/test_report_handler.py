@@ -50,12 +50,16 @@ class MemoryStore:
         self.stored.append(response)
         return True
 
-    def responses(self, survey: str, since: datetime | None = None,
-                  until: datetime | None = None) -> Iterator[StoredResponse]:
+    def responses(
+        self, survey: str, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[StoredResponse]:
         self.asked.append((since, until))
         for item in self.stored:
-            if item.survey == survey and (since is None or item.received_at >= since) and (
-                    until is None or item.received_at < until):
+            if (
+                item.survey == survey
+                and (since is None or item.received_at >= since)
+                and (until is None or item.received_at < until)
+            ):
                 yield item
 
 
@@ -69,8 +73,9 @@ class Setup:
 @pytest.fixture
 def setup(tmp_path: Path) -> Setup:
     tokens = SQLiteTokens.in_data_dir(tmp_path)
-    store = MemoryStore([*nps_responses([10, 10, 9, 7, 3]),
-                         response(99, {"recommend": 0}, at=datetime(2027, 1, 5, tzinfo=UTC))])
+    store = MemoryStore(
+        [*nps_responses([10, 10, 9, 7, 3]), response(99, {"recommend": 0}, at=datetime(2027, 1, 5, tzinfo=UTC))]
+    )
     deps = ReportDeps(Manifests(manifest()), store, tokens, InlineDelivery())
     return Setup(deps, issue_token(tokens, SURVEY), store)
 
@@ -132,15 +137,19 @@ def test_unknown_survey_is_404(setup: Setup) -> None:
     assert answer["statusCode"] == 404 and "ei-ole" in json.loads(body_of(answer))["error"]
 
 
-@pytest.mark.parametrize(("query", "parameter", "hint"), [
-    ({"format": "pdf"}, "format", "html, csv, xlsx, json"),
-    ({"from": "2026-02-30"}, "from", "YYYY-MM-DD"),
-    ({"touchpoint": "myymala-turku"}, "touchpoint", "myymala-helsinki"),
-    ({"lang": "en"}, "lang", "fi, sv"),
-    ({"format": "json", "sivu": "2"}, "sivu", "format, from, to, touchpoint, lang"),
-])
-def test_bad_parameters_are_400_naming_the_parameter(setup: Setup, query: dict[str, str], parameter: str,
-                                                     hint: str) -> None:
+@pytest.mark.parametrize(
+    ("query", "parameter", "hint"),
+    [
+        ({"format": "pdf"}, "format", "html, csv, xlsx, json"),
+        ({"from": "2026-02-30"}, "from", "YYYY-MM-DD"),
+        ({"touchpoint": "myymala-turku"}, "touchpoint", "myymala-helsinki"),
+        ({"lang": "en"}, "lang", "fi, sv"),
+        ({"format": "json", "sivu": "2"}, "sivu", "format, from, to, touchpoint, lang"),
+    ],
+)
+def test_bad_parameters_are_400_naming_the_parameter(
+    setup: Setup, query: dict[str, str], parameter: str, hint: str
+) -> None:
     answer = handle(event(setup.token, query), None, setup.deps)
     problem = json.loads(body_of(answer))
     assert answer["statusCode"] == 400
@@ -165,13 +174,15 @@ def test_csv_and_xlsx_are_answered_as_attachments(setup: Setup) -> None:
 
 @pytest.fixture
 def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_DEFAULT_REGION": "eu-north-1"}.items():
+    for name, value in {
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "eu-north-1",
+    }.items():
         monkeypatch.setenv(name, value)
     with mock_aws():
         client = boto3.client("s3")
-        client.create_bucket(Bucket="palaute-reports",
-                             CreateBucketConfiguration={"LocationConstraint": "eu-north-1"})
+        client.create_bucket(Bucket="palaute-reports", CreateBucketConfiguration={"LocationConstraint": "eu-north-1"})
         yield client
 
 
@@ -231,8 +242,12 @@ def test_lambda_handler_builds_aws_adapters_from_the_environment(aws: Any, monke
     for item in nps_responses([10, 9, 9, 0]):
         DynamoDBStore(dynamodb, "palaute-responses").put(item)
     token = issue_token(DynamoDBTokens(dynamodb, "palaute-tokens"), SURVEY)
-    for name, value in {"RESPONSES_TABLE": "palaute-responses", "TOKENS_TABLE": "palaute-tokens",
-                        "REPORTS_BUCKET": "palaute-reports", "MANIFEST_BUCKET": "palaute-site"}.items():
+    for name, value in {
+        "RESPONSES_TABLE": "palaute-responses",
+        "TOKENS_TABLE": "palaute-tokens",
+        "REPORTS_BUCKET": "palaute-reports",
+        "MANIFEST_BUCKET": "palaute-site",
+    }.items():
         monkeypatch.setenv(name, value)
     report_handler.aws_deps.cache_clear()
     report_handler._aws_clients.cache_clear()

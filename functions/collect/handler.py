@@ -102,7 +102,7 @@ def _refusal(
     languages = manifest.languages if manifest else ["fi", "sv", "en"]
     lang = lang or _reply_language(request.headers, languages)
     if request.form:
-        body = replies.rejection_page(status, code, params, manifest, problems or [], lang, request.deps.site_url)
+        body = replies.rejection_page(code, params, manifest, problems or [], lang, request.deps.site_url)
         content_type = "text/html; charset=utf-8"
     else:
         body = replies.rejection_json(code, params, problems or [], lang)

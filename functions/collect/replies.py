@@ -76,8 +76,8 @@ def _problem_list(manifest: Manifest | None, problems: list[Problem], lang: str)
 
 
 def rejection_page(
-    status: int, code: str, params: Mapping[str, object], manifest: Manifest | None,
-    problems: list[Problem], lang: str, site_url: str,
+    code: str, params: Mapping[str, object], manifest: Manifest | None, problems: list[Problem], lang: str,
+    site_url: str,
 ) -> str:  # fmt: skip
     heading = page_text("problems_title" if problems else "status_title", lang)
     if problems:

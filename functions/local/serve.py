@@ -76,6 +76,7 @@ class LocalService:
         self.base_url = f"http://{options.host}:{self.server.port}"
         self._stop = threading.Event()
         self._build_lock = threading.Lock()
+        self._watcher = threading.Thread(target=self._watch, name="palaute-watch", daemon=True)
         if not options.verbose:
             from functions.collect.handler import logger
 
@@ -124,13 +125,16 @@ class LocalService:
                 write("    send it as the header 'Authorization: Bearer <token>'")
         write(f"\nResponses are stored in {self.store.path}")
 
+    def start_watching(self) -> None:
+        if self.options.watch and not self._watcher.is_alive():
+            self._watcher.start()
+
     def run(self) -> None:
         if threading.current_thread() is threading.main_thread():
             for sig in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(sig, lambda *_: self.stop())
-        watcher = threading.Thread(target=self._watch, name="palaute-watch", daemon=True)
-        if self.options.watch:
-            watcher.start()
+        self.start_watching()
+        watcher = self._watcher
         try:
             self.server.serve_forever(poll_interval=0.2)
         finally:
@@ -145,11 +149,20 @@ class LocalService:
         self._stop.set()
         threading.Thread(target=self.server.shutdown, daemon=True).start()
 
+    def _relevant(self, change: object, path: str) -> bool:
+        """Specs (*.yaml) and theme files; not editors' swap and backup files or the build's temporaries."""
+        name = Path(path).name
+        if name.startswith((".", "~", "#")) or name.endswith(("~", ".swp", ".tmp")):
+            return False
+        in_specs = Path(path).resolve().is_relative_to(self.options.specs.resolve())
+        return not in_specs or name.endswith((".yaml", ".yml"))
+
     def _watch(self) -> None:
         from watchfiles import watch
 
         paths = [p for p in (self.options.specs, self.options.themes) if p.exists()]
-        for changes in watch(*paths, stop_event=self._stop, debounce=300, raise_interrupt=False):
+        for changes in watch(*paths, watch_filter=self._relevant, stop_event=self._stop, debounce=300,
+                             raise_interrupt=False):  # fmt: skip
             names = sorted({Path(path).name for _, path in changes})
             print(f"changed: {', '.join(names)}; rebuilding", file=self.out, flush=True)
             self.build()
@@ -181,6 +194,7 @@ def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
         service.server.server_close()
         service.store.close()
         return 1
+    service.start_watching()  # before the links are printed, so an edit right after is not missed
     service.describe()
     service.run()
     return 0

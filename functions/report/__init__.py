@@ -48,8 +48,14 @@ def report_file(manifest: Manifest, format: str, generated_at: datetime) -> Repo
     return ReportFile(format, CONTENT_TYPES[format], f"{manifest.id}-report-{day}.{format}")
 
 
-def write_report(manifest: Manifest, responses: Iterable[ResponseRecord], format: str, out: BinaryIO,
-                 filters: Filters | None = None, generated_at: datetime | None = None) -> ReportFile:
+def write_report(
+    manifest: Manifest,
+    responses: Iterable[ResponseRecord],
+    format: str,
+    out: BinaryIO,
+    filters: Filters | None = None,
+    generated_at: datetime | None = None,
+) -> ReportFile:
     """Write the report of the responses that pass `filters` to `out`, streaming where the format allows."""
     if format not in CONTENT_TYPES:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {format!r}")
@@ -66,8 +72,13 @@ def write_report(manifest: Manifest, responses: Iterable[ResponseRecord], format
     return report_file(manifest, format, moment)
 
 
-def produce(manifest: Manifest, responses: Iterable[ResponseRecord], format: str = "html",
-            filters: Filters | None = None, generated_at: datetime | None = None) -> tuple[bytes, str, str]:
+def produce(
+    manifest: Manifest,
+    responses: Iterable[ResponseRecord],
+    format: str = "html",
+    filters: Filters | None = None,
+    generated_at: datetime | None = None,
+) -> tuple[bytes, str, str]:
     """The report in memory: (bytes, content type, file name)."""
     buffer = io.BytesIO()
     file = write_report(manifest, responses, format, buffer, filters, generated_at)

@@ -23,6 +23,8 @@ COMMENTS_KEPT = 200
 VALUES_PER_BREAKDOWN = 50
 """Distinct touchpoints, languages or values of one hidden field broken down at most; the rest pool as OVERFLOW."""
 OVERFLOW = "(other)"
+CELLS = 2000
+"""Distinct (touchpoint, language, week, hidden values) cells counted at once before folding into groups."""
 ALL = Filters()
 HEADLINE_TYPES = {"nps": "score", "csat": "satisfied_pct", "ces": "mean", "rating": "mean"}
 
@@ -36,6 +38,17 @@ class GroupTally:
         self.responses = 0
         self.tallies = tallies
         self.outcomes: dict[str, int] | None = {} if with_outcomes else None
+
+    def merge(self, other: GroupTally) -> None:
+        """Add another group's counts (its tallies are a superset of this group's)."""
+        self.responses += other.responses
+        for qid, tally in self.tallies.items():
+            if qid in other.tallies:
+                tally.merge(other.tallies[qid])
+        if self.outcomes is not None and other.outcomes:
+            for outcome, count in other.outcomes.items():
+                if outcome in self.outcomes or len(self.outcomes) < VALUES_PER_BREAKDOWN:
+                    self.outcomes[outcome] = self.outcomes.get(outcome, 0) + count
 
     def add_outcome(self, outcome: str | None) -> None:
         if self.outcomes is None or outcome is None:
@@ -56,10 +69,18 @@ class GroupTally:
         return OutcomeSummary(n, counts, {key: stats.pct(c, n) for key, c in counts.items()})
 
 
-@dataclass(frozen=True)
+Keep = Callable[[Any, ResponseRecord], None]
+
+
+@dataclass
 class Route:
+    """Responses that share touchpoint, language, week and hidden values: counted once in `cell`,
+    folded into each of their `groups` later. Counting each response into one cell instead of
+    four or five groups is what makes the pass fast; `keeps` feed the whole survey's comment lists."""
+
+    cell: GroupTally
     groups: list[GroupTally]
-    questions: dict[str, tuple[Callable[[object], Any], tuple[Callable[[Any, ResponseRecord], None], ...]]]
+    questions: dict[str, tuple[Callable[[object], Any], tuple[Keep, ...], Keep | None]]
 
 
 class Aggregator:
@@ -75,13 +96,18 @@ class Aggregator:
         self.by_language: dict[str, GroupTally] = {}
         self.by_hidden: dict[str, dict[str, GroupTally]] = {name: {} for name in manifest.hidden}
         self.by_week: dict[tuple[int, int], GroupTally] = {}
+        self.added = 0
         self._weeks: dict[int, tuple[int, int]] = {}
         self._routes: dict[tuple[str | None, str, tuple[int, int], tuple[str | None, ...]], Route] = {}
         self.first: datetime | None = None
         self.last: datetime | None = None
 
-    def _group(self, keep_comments: bool = False, headline_only: bool = False) -> GroupTally:
+    def _group(self, keep_comments: bool = False, headline_only: bool = False, cell: bool = False) -> GroupTally:
+        """A group's tallies; a cell leaves out `number` questions, whose counts of distinct values
+        would make thousands of cells heavy."""
         questions = self.headline if headline_only else self.questions
+        if cell:
+            questions = [q for q in questions if q.type != "number"]
         tallies: dict[str, Tally] = {}
         for question in questions:
             tally = tally_for(question, self.zone, self.comments_kept if keep_comments else None)
@@ -113,24 +139,37 @@ class Aggregator:
     def _route(self, key: tuple[str | None, str, tuple[int, int], tuple[str | None, ...]]) -> Route:
         """The groups a response with these traits belongs to, and per question the tallies to hit."""
         tp, lang, week, hidden = key
-        groups = [self.overall, self._member(self.by_touchpoint, tp or NO_TOUCHPOINT),
-                  self._member(self.by_language, lang)]
+        groups = [
+            self.overall,
+            self._member(self.by_touchpoint, tp or NO_TOUCHPOINT),
+            self._member(self.by_language, lang),
+        ]
         for (_name, values), value in zip(self.by_hidden.items(), hidden, strict=True):
             if value:
                 groups.append(self._member(values, value))
         if week not in self.by_week:
             self.by_week[week] = self._group(headline_only=True)
         groups.append(self.by_week[week])
-        questions: dict[str, tuple[Callable[[object], Any], tuple[Callable[[Any, ResponseRecord], None], ...]]] = {}
+        cell = self._group(cell=True)
+        questions: dict[str, tuple[Callable[[object], Any], tuple[Keep, ...], Keep | None]] = {}
         for qid, tally in self.overall.tallies.items():
-            hits = tuple(group.tallies[qid].hit for group in groups if qid in group.tallies)
-            questions[qid] = (tally.accept, hits)
-        if len(self._routes) > 10_000:
-            self._routes.clear()
-        route = self._routes[key] = Route(groups, questions)
+            if qid in cell.tallies:
+                hits: tuple[Keep, ...] = (cell.tallies[qid].hit,)
+            else:  # kept out of cells (see _group): counted straight into every group
+                hits = tuple(group.tallies[qid].hit for group in groups if qid in group.tallies)
+            questions[qid] = (tally.accept, hits, getattr(tally, "keep", None) if len(hits) == 1 else None)
+        route = self._routes[key] = Route(cell, groups, questions)
         return route
 
+    def _fold(self) -> None:
+        """Add every cell into its groups and start over: at the end, or when there are too many cells."""
+        for route in self._routes.values():
+            for group in route.groups:
+                group.merge(route.cell)
+        self._routes.clear()
+
     def add(self, response: ResponseRecord) -> None:
+        self.added += 1
         moment = response.received_at
         if moment.tzinfo is None:  # stored naive: the stores write UTC
             moment = moment.replace(tzinfo=UTC)
@@ -140,22 +179,28 @@ class Aggregator:
             self.last = moment
         hidden = response.hidden
         key = (response.tp, response.lang, self._week(moment), tuple(hidden.get(name) for name in self.by_hidden))
-        route = self._routes.get(key) or self._route(key)
-        outcome = response.outcome
-        for group in route.groups:
-            group.responses += 1
-            if outcome is not None:
-                group.add_outcome(outcome)
+        route = self._routes.get(key)
+        if route is None:
+            if len(self._routes) >= CELLS:
+                self._fold()
+            route = self._route(key)
+        cell = route.cell
+        cell.responses += 1
+        if response.outcome is not None:
+            cell.add_outcome(response.outcome)
         questions = route.questions
         for qid, answer in response.answers.items():
             found = questions.get(qid)
             if found is None:
                 continue
-            value = found[0](answer)
+            accept, hits, keep = found
+            value = accept(answer)
             if value is None:
                 continue
-            for hit in found[1]:
+            for hit in hits:
                 hit(value, response)
+            if keep is not None:
+                keep(value, response)
 
     def add_all(self, responses: Iterable[ResponseRecord]) -> Aggregator:
         add = self.add
@@ -165,6 +210,7 @@ class Aggregator:
 
     def report(self, filters: Filters = ALL, generated_at: datetime | None = None) -> Report:
         moment = (generated_at or datetime.now(UTC)).astimezone(self.zone)
+        self._fold()
         overall = self.overall.result(self.manifest)
         return Report(
             survey=self.manifest.id,
@@ -203,8 +249,14 @@ class Aggregator:
         while monday <= last:
             year, week, _ = monday.isocalendar()
             group = self.by_week.get((year, week))
-            weeks.append(Week(f"{year}-W{week:02d}", monday, group.responses if group else 0,
-                              _headlines(group.result(self.manifest).questions) if group else {}))
+            weeks.append(
+                Week(
+                    f"{year}-W{week:02d}",
+                    monday,
+                    group.responses if group else 0,
+                    _headlines(group.result(self.manifest).questions) if group else {},
+                )
+            )
             monday += timedelta(days=7)
         return weeks
 
@@ -217,8 +269,11 @@ def _headlines(questions: dict[str, QuestionSummary]) -> dict[str, Headline]:
     return headlines
 
 
-def aggregate(manifest: Manifest, responses: Iterable[ResponseRecord], filters: Filters = ALL,
-              generated_at: datetime | None = None) -> Report:
+def aggregate(
+    manifest: Manifest,
+    responses: Iterable[ResponseRecord],
+    filters: Filters = ALL,
+    generated_at: datetime | None = None,
+) -> Report:
     """The report of `responses` (already filtered), in one pass."""
     return Aggregator(manifest).add_all(responses).report(filters, generated_at)
-

@@ -41,16 +41,20 @@ class Line:
 def bars(rows: list[tuple[str, float, str]], scale_to: float | None = None) -> list[Bar]:
     """Horizontal bars for (label, amount, written value); amounts are scaled to the largest (or `scale_to`)."""
     top = scale_to if scale_to else max((amount for _, amount, _ in rows), default=0.0)
-    return [Bar(_short(label), written, BAR_AREA * amount / top if top else 0.0, i * ROW_HEIGHT)
-            for i, (label, amount, written) in enumerate(rows)]
+    return [
+        Bar(_short(label), written, BAR_AREA * amount / top if top else 0.0, i * ROW_HEIGHT)
+        for i, (label, amount, written) in enumerate(rows)
+    ]
 
 
 def columns(rows: list[tuple[str, float]]) -> list[Column]:
     """Vertical columns across the trend chart, one per week."""
     top = max((amount for _, amount in rows), default=0.0)
     step = TREND_WIDTH / max(len(rows), 1)
-    return [Column(i * step + step * 0.1, step * 0.8, (TREND_HEIGHT - 20) * amount / top if top else 0.0, label)
-            for i, (label, amount) in enumerate(rows)]
+    return [
+        Column(i * step + step * 0.1, step * 0.8, (TREND_HEIGHT - 20) * amount / top if top else 0.0, label)
+        for i, (label, amount) in enumerate(rows)
+    ]
 
 
 def line(values: list[float | None], low: float = -100.0, high: float = 100.0) -> Line:

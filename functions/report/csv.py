@@ -22,8 +22,9 @@ def _text(cell: Cell) -> Cell:
     return cell.isoformat() if isinstance(cell, datetime) else cell
 
 
-def write_csv(manifest: Manifest, responses: Iterable[ResponseRecord], out: BinaryIO,
-              aggregator: Aggregator | None = None) -> int:
+def write_csv(
+    manifest: Manifest, responses: Iterable[ResponseRecord], out: BinaryIO, aggregator: Aggregator | None = None
+) -> int:
     """Write every response to `out`; also feed `aggregator` when given. Returns the row count."""
     zone = report_zone(manifest)
     text = io.TextIOWrapper(out, encoding="utf-8-sig", newline="", write_through=True)

@@ -60,8 +60,12 @@ class S3Delivery:
         self.client.upload_fileobj(body, self.bucket, key, ExtraArgs={"ContentType": file.content_type})
         url = self.client.generate_presigned_url(
             "get_object",
-            Params={"Bucket": self.bucket, "Key": key, "ResponseContentDisposition": disposition(file),
-                    "ResponseContentType": file.content_type},
+            Params={
+                "Bucket": self.bucket,
+                "Key": key,
+                "ResponseContentDisposition": disposition(file),
+                "ResponseContentType": file.content_type,
+            },
             ExpiresIn=self.expires_seconds,
         )
         return Response(302, None, b"", {**NO_STORE, "Location": url})

@@ -72,19 +72,22 @@ class Filters:
         }
 
 
-def parse_filters(manifest: Manifest, start: str | None, end: str | None,
-                  touchpoint: str | None, lang: str | None) -> Filters:
+def parse_filters(
+    manifest: Manifest, start: str | None, end: str | None, touchpoint: str | None, lang: str | None
+) -> Filters:
     """Filters from request or command-line text, refusing values this survey cannot match."""
     first, last = _date("from", start), _date("to", end)
     if first and last and first > last:
         raise FilterError("from", f"{first} is after to={last}; give from ≤ to")
     known = [tp.id for tp in manifest.touchpoints] + ["unknown", NO_TOUCHPOINT]
     if touchpoint and touchpoint not in known:
-        raise FilterError("touchpoint", f"{touchpoint!r} is not a touchpoint of {manifest.id}; one of: "
-                          + ", ".join(known))
+        raise FilterError(
+            "touchpoint", f"{touchpoint!r} is not a touchpoint of {manifest.id}; one of: " + ", ".join(known)
+        )
     if lang and lang not in manifest.languages:
-        raise FilterError("lang", f"{lang!r} is not a language of {manifest.id}; one of: "
-                          + ", ".join(manifest.languages))
+        raise FilterError(
+            "lang", f"{lang!r} is not a language of {manifest.id}; one of: " + ", ".join(manifest.languages)
+        )
     return Filters(first, last, touchpoint or None, lang or None)
 
 

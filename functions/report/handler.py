@@ -47,8 +47,9 @@ class ReportDeps:
     delivery: Delivery
 
 
-def _problem(status: int, message: str, parameter: str | None = None,
-             headers: Mapping[str, str] | None = None) -> Response[str]:
+def _problem(
+    status: int, message: str, parameter: str | None = None, headers: Mapping[str, str] | None = None
+) -> Response[str]:
     body: dict[str, Any] = {"error": message}
     if parameter:
         body["parameter"] = parameter
@@ -65,25 +66,29 @@ def report_response(event: Mapping[str, Any], survey_id: str, deps: ReportDeps) 
     """The answer to one report request (the route body, kept apart so it reads the raw event only)."""
     token = _bearer(event)
     if token is None:
-        return _problem(401, "send the survey's report token as 'Authorization: Bearer <token>'",
-                        headers={"WWW-Authenticate": 'Bearer realm="palaute-report"'})
+        return _problem(
+            401,
+            "send the survey's report token as 'Authorization: Bearer <token>'",
+            headers={"WWW-Authenticate": 'Bearer realm="palaute-report"'},
+        )
     manifest = deps.manifests.get(survey_id)
     if manifest is None:
         return _problem(404, f"no survey {survey_id!r} is published")
     if not token_matches(deps.tokens, manifest.id, token):
-        return _problem(403, f"this token does not open the report of {survey_id!r}; "
-                        "issue a new one with 'palaute token'")
+        return _problem(
+            403, f"this token does not open the report of {survey_id!r}; issue a new one with 'palaute token'"
+        )
     params: Mapping[str, str] = event.get("queryStringParameters") or {}
     unknown = sorted(set(params) - set(PARAMETERS))
     if unknown:
-        return _problem(400, f"unknown parameter {unknown[0]!r}; the report takes: {', '.join(PARAMETERS)}",
-                        unknown[0])
+        return _problem(400, f"unknown parameter {unknown[0]!r}; the report takes: {', '.join(PARAMETERS)}", unknown[0])
     format = params.get("format") or "html"
     if format not in FORMATS:
         return _problem(400, f"format={format!r}: use one of {', '.join(FORMATS)}", "format")
     try:
-        filters = parse_filters(manifest, params.get("from"), params.get("to"), params.get("touchpoint"),
-                                params.get("lang"))
+        filters = parse_filters(
+            manifest, params.get("from"), params.get("to"), params.get("touchpoint"), params.get("lang")
+        )
     except FilterError as err:
         return _problem(400, str(err), err.parameter)
     started = time.perf_counter()
@@ -92,9 +97,16 @@ def report_response(event: Mapping[str, Any], survey_id: str, deps: ReportDeps) 
         file = write_report(manifest, stored_responses(deps.store, manifest, filters), format, body, filters)
         size = body.tell()
         body.seek(0)
-        logger.info("report made", extra={"survey": manifest.id, "format": format, "bytes": size,
-                                          "filters": filters.as_json(),
-                                          "ms": round(1000 * (time.perf_counter() - started))})
+        logger.info(
+            "report made",
+            extra={
+                "survey": manifest.id,
+                "format": format,
+                "bytes": size,
+                "filters": filters.as_json(),
+                "ms": round(1000 * (time.perf_counter() - started)),
+            },
+        )
         if format == "json":
             return Response(200, file.content_type, body.read().decode("utf-8"), NO_STORE)
         return deps.delivery.deliver(manifest.id, file, body)

@@ -24,8 +24,12 @@ from functions.report.views import QuestionView, QuestionViews, Table
 
 TEMPLATES = Path(__file__).parent / "templates"
 BRAND_DEFAULTS = {
-    "primary": "#0B5FFF", "on_primary": "#FFFFFF", "text": "#1A1A1A", "background": "#FFFFFF",
-    "error": "#B00020", "focus": "#FFB000",
+    "primary": "#0B5FFF",
+    "on_primary": "#FFFFFF",
+    "text": "#1A1A1A",
+    "background": "#FFFFFF",
+    "error": "#B00020",
+    "focus": "#FFB000",
 }
 SAFE_COLOR = re.compile(r"^(#[0-9a-fA-F]{3,8}|[a-zA-Z]{3,20}|(rgb|hsl)a?\([0-9.,%\s/]+\))$")
 SAFE_FONT = re.compile(r"^[\w\s,'\"-]{1,200}$")
@@ -43,8 +47,11 @@ class Trend:
 @cache
 def _environment() -> jinja2.Environment:
     return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
-        undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
     )
 
 
@@ -74,26 +81,36 @@ def _headline(words: Words, summary: object) -> str:
     return words.number(getattr(summary, "mean", None), 2)
 
 
-def breakdown_table(manifest: Manifest, words: Words, caption: str, first: str,
-                    groups: dict[str, tuple[str, Group]]) -> Table:
+def breakdown_table(
+    manifest: Manifest, words: Words, caption: str, first: str, groups: dict[str, tuple[str, Group]]
+) -> Table:
     """Rows of groups (label, group), columns of the survey's headline questions."""
     headline = [q for q in manifest.questions if q.type in ("nps", "csat", "ces", "rating")]
     head = [first, words("responses"), *[words.text(q.text) for q in headline]]
-    rows = [[label, str(g.responses), *[_headline(words, g.questions.get(q.id)) for q in headline]]
-            for label, g in groups.values()]
+    rows = [
+        [label, str(g.responses), *[_headline(words, g.questions.get(q.id)) for q in headline]]
+        for label, g in groups.values()
+    ]
     return Table(caption, head, rows)
 
 
 def _breakdowns(manifest: Manifest, report: Report, views: QuestionViews) -> list[Table]:
     w, b = views.w, report.breakdowns
-    tables = [breakdown_table(manifest, w, w("by_touchpoint"), w("touchpoint"),
-                              {k: (views.touchpoint(k), g) for k, g in b.touchpoint.items()}),
-              breakdown_table(manifest, w, w("by_language"), w("language"),
-                              {k: (k, g) for k, g in b.language.items()})]
+    tables = [
+        breakdown_table(
+            manifest,
+            w,
+            w("by_touchpoint"),
+            w("touchpoint"),
+            {k: (views.touchpoint(k), g) for k, g in b.touchpoint.items()},
+        ),
+        breakdown_table(manifest, w, w("by_language"), w("language"), {k: (k, g) for k, g in b.language.items()}),
+    ]
     for name, values in b.hidden.items():
         if values:
-            tables.append(breakdown_table(manifest, w, w("by_hidden", name=name), name,
-                                          {k: (k, g) for k, g in values.items()}))
+            tables.append(
+                breakdown_table(manifest, w, w("by_hidden", name=name), name, {k: (k, g) for k, g in values.items()})
+            )
     return [t for t in tables if t.rows]
 
 
@@ -107,16 +124,24 @@ def _trend(manifest: Manifest, report: Report, words: Words) -> Trend | None:
         cells = []
         for q in headline:
             h = week.questions.get(q.id)
-            cells.append("–" if h is None or h.value is None else
-                         words.percent(h.value) if h.measure == "satisfied_pct" else
-                         words.number(h.value, 0 if h.measure == "score" else 2))
+            cells.append(
+                "–"
+                if h is None or h.value is None
+                else words.percent(h.value)
+                if h.measure == "satisfied_pct"
+                else words.number(h.value, 0 if h.measure == "score" else 2)
+            )
         rows.append([week.week, str(week.responses), *cells])
     nps = next((q for q in headline if q.type == "nps"), None)
     line = None
     if nps is not None:
         line = charts.line([w.questions[nps.id].value if nps.id in w.questions else None for w in report.trend])
-    return Trend(Table(words("trend"), head, rows),
-                 charts.columns([(w.week, float(w.responses)) for w in report.trend]), line, words("nps_week"))
+    return Trend(
+        Table(words("trend"), head, rows),
+        charts.columns([(w.week, float(w.responses)) for w in report.trend]),
+        line,
+        words("nps_week"),
+    )
 
 
 def render_html(manifest: Manifest, report: Report) -> bytes:
@@ -137,10 +162,14 @@ def render_html(manifest: Manifest, report: Report) -> bytes:
     filters = report.filters
     template = _environment().get_template("report.html")
     return template.render(
-        manifest=manifest, report=report, w=words,
+        manifest=manifest,
+        report=report,
+        w=words,
         brand_style=Markup(" ".join(f"{name}: {value};" for name, value in brand_css(manifest).items())),
-        title=words.text(manifest.title), questions=questions, outcomes=outcomes,
+        title=words.text(manifest.title),
+        questions=questions,
+        outcomes=outcomes,
         breakdowns=_breakdowns(manifest, report, views) if report.responses else [],
-        trend=_trend(manifest, report, words), filter_touchpoint=views.touchpoint(filters.touchpoint)
-        if filters.touchpoint else None,
+        trend=_trend(manifest, report, words),
+        filter_touchpoint=views.touchpoint(filters.touchpoint) if filters.touchpoint else None,
     ).encode("utf-8")

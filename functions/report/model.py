@@ -173,8 +173,10 @@ def as_json(report: Report) -> dict[str, Any]:
         "breakdowns": {
             "touchpoint": {key: _group_json(g) for key, g in report.breakdowns.touchpoint.items()},
             "language": {key: _group_json(g) for key, g in report.breakdowns.language.items()},
-            "hidden": {name: {value: _group_json(g) for value, g in values.items()}
-                       for name, values in report.breakdowns.hidden.items()},
+            "hidden": {
+                name: {value: _group_json(g) for value, g in values.items()}
+                for name, values in report.breakdowns.hidden.items()
+            },
         },
         "trend": [_week_json(week) for week in report.trend],
     }

@@ -72,8 +72,13 @@ def _cells_of(question: Question, answers: Mapping[str, Any]) -> list[Cell]:
 
 def row(manifest: Manifest, response: ResponseRecord, zone: ZoneInfo) -> list[Cell]:
     """The response's cells in `columns` order, text neutralised, time in the report timezone."""
-    cells: list[Cell] = [response.response_id, response.received_at.astimezone(zone), response.lang, response.tp,
-                         *[response.hidden.get(name) for name in manifest.hidden]]
+    cells: list[Cell] = [
+        response.response_id,
+        response.received_at.astimezone(zone),
+        response.lang,
+        response.tp,
+        *[response.hidden.get(name) for name in manifest.hidden],
+    ]
     for question in manifest.questions:
         cells.extend(_cells_of(question, response.answers))
     if manifest.quiz is not None:

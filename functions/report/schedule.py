@@ -30,14 +30,15 @@ def published_surveys(client: S3Client, bucket: str, prefix: str = "") -> list[s
     surveys: list[str] = []
     for page in client.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
         for item in page.get("Contents", []):
-            parts = item["Key"][len(prefix):].split("/")
+            parts = item["Key"][len(prefix) :].split("/")
             if len(parts) == 2 and parts[1] == "form.json":
                 surveys.append(parts[0])
     return surveys
 
 
-def publish_latest(manifests: Iterable[Manifest], store: ResponseStore, client: S3Client, bucket: str,
-                   now: datetime | None = None) -> list[str]:
+def publish_latest(
+    manifests: Iterable[Manifest], store: ResponseStore, client: S3Client, bucket: str, now: datetime | None = None
+) -> list[str]:
     """Write the weekly surveys' reports (all responses so far); returns the keys written."""
     moment = now or datetime.now(UTC)
     written: list[str] = []
@@ -47,13 +48,19 @@ def publish_latest(manifests: Iterable[Manifest], store: ResponseStore, client: 
         for format in SCHEDULED_FORMATS:
             with tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024) as spool:
                 body = cast(BinaryIO, spool)
-                file = write_report(manifest, stored_responses(store, manifest, Filters()), format, body,
-                                    generated_at=moment)
+                file = write_report(
+                    manifest, stored_responses(store, manifest, Filters()), format, body, generated_at=moment
+                )
                 body.seek(0)
                 key = latest_key(manifest.id, format)
-                client.upload_fileobj(body, bucket, key, ExtraArgs={
-                    "ContentType": file.content_type,
-                    "ContentDisposition": f'attachment; filename="{file.filename}"',
-                })
+                client.upload_fileobj(
+                    body,
+                    bucket,
+                    key,
+                    ExtraArgs={
+                        "ContentType": file.content_type,
+                        "ContentDisposition": f'attachment; filename="{file.filename}"',
+                    },
+                )
                 written.append(key)
     return written

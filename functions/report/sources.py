@@ -48,8 +48,10 @@ def open_local(survey: str, data: Path, site: Path | None, with_store: bool) -> 
         from functions.sqlite_store import SQLiteStore
 
         if not (data / DATABASE_NAME).is_file():
-            raise SourceError(f"no responses in {data}: {data / DATABASE_NAME} does not exist "
-                              "(is --data the folder 'palaute serve' used?)")
+            raise SourceError(
+                f"no responses in {data}: {data / DATABASE_NAME} does not exist "
+                "(is --data the folder 'palaute serve' used?)"
+            )
         store = SQLiteStore(data / DATABASE_NAME)
     return Sources(local_manifest(survey, data, site), SQLiteTokens.in_data_dir(data), store)
 

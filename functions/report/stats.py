@@ -101,9 +101,9 @@ class BoundedCounts:
     def approximate(self) -> bool:
         return self.digits is not None
 
-    def add(self, value: float) -> None:
+    def add(self, value: float, times: int = 1) -> None:
         key = value if self.digits is None else _round_significant(value, self.digits)
-        self.counts[key] = self.counts.get(key, 0) + 1
+        self.counts[key] = self.counts.get(key, 0) + times
         while len(self.counts) > self.cap:
             self._coarsen()
 

@@ -43,6 +43,10 @@ class Tally(Protocol):
 
     def hit(self, value: Any, response: ResponseRecord) -> None: ...
 
+    def merge(self, other: Any) -> None:
+        """Add the counts of another tally of the same question (of another slice of responses)."""
+        ...
+
     def summary(self) -> QuestionSummary: ...
 
 
@@ -55,8 +59,10 @@ def add(tally: Tally, answer: object, response: ResponseRecord) -> None:
 
 def scale_bounds(question: Question) -> tuple[int, int]:
     low, high = SCALE_DEFAULTS.get(question.type, (1, 5))
-    return (int(question.min) if question.min is not None else low,
-            int(question.max) if question.max is not None else high)
+    return (
+        int(question.min) if question.min is not None else low,
+        int(question.max) if question.max is not None else high,
+    )
 
 
 class Comments:
@@ -101,6 +107,9 @@ class ScaleTally:
     def hit(self, index: int, response: ResponseRecord | None = None) -> None:
         self.counts[index] += 1
 
+    def merge(self, other: ScaleTally) -> None:
+        self.counts = [a + b for a, b in zip(self.counts, other.counts, strict=True)]
+
     def by_value(self) -> dict[int, int]:
         return {self.low + i: c for i, c in enumerate(self.counts)}
 
@@ -114,8 +123,17 @@ class ScaleTally:
             f = stats.nps(counts)
             if f is None:
                 return NpsSummary(self.type, n, too_few, None, None, None, None, None, self.distribution())
-            return NpsSummary(self.type, n, too_few, f.score, f.promoters, f.passives, f.detractors,
-                              f.margin_of_error, self.distribution())
+            return NpsSummary(
+                self.type,
+                n,
+                too_few,
+                f.score,
+                f.promoters,
+                f.passives,
+                f.detractors,
+                f.margin_of_error,
+                self.distribution(),
+            )
         common = (self.type, n, too_few, stats.mean(counts), stats.median(counts), self.distribution())
         if self.type == "csat":
             return CsatSummary(*common, satisfied_pct=stats.satisfied_pct(counts))
@@ -139,11 +157,22 @@ class ChoiceTally:
         self.n, self.other, self.other_key = 0, other, question.id + ".other"
         self.limit = len(self.counts) + EXTRA_KEYS_CAP
 
-    def _count(self, option: object) -> None:
-        if not isinstance(option, str):
-            return
+    def _count(self, option: str, times: int = 1) -> None:
         if option in self.counts or len(self.counts) < self.limit:
-            self.counts[option] = self.counts.get(option, 0) + 1
+            self.counts[option] = self.counts.get(option, 0) + times
+
+    def merge(self, other: ChoiceTally) -> None:
+        self.n += other.n
+        for option, count in other.counts.items():
+            if count:
+                self._count(option, count)
+
+    def keep(self, value: str | frozenset[str], response: ResponseRecord) -> None:
+        """Keep the "other" text (only the whole-survey tally keeps texts; counting is separate)."""
+        if value == "other" and self.other is not None:
+            text = response.answers.get(self.other_key)
+            if isinstance(text, str) and text.strip():
+                self.other.add(text, response)
 
     def accept(self, answer: object) -> str | frozenset[str] | None:
         if self.multi:
@@ -155,10 +184,8 @@ class ChoiceTally:
         self.n += 1
         if isinstance(value, str):
             self._count(value)
-            if value == "other" and self.other is not None:
-                text = response.answers.get(self.other_key)
-                if isinstance(text, str) and text.strip():
-                    self.other.add(text, response)
+            if self.other is not None:
+                self.keep(value, response)
             return
         for option in value:
             self._count(option)
@@ -166,8 +193,9 @@ class ChoiceTally:
     def summary(self) -> QuestionSummary:
         pct = {option: stats.pct(count, self.n) for option, count in self.counts.items()}
         other = self.other.newest_first() if self.other else []
-        return ChoiceSummary(self.qtype, self.n, self.n < stats.MIN_RESPONSES, dict(self.counts), pct,
-                             other, self.counts.get("other", 0))
+        return ChoiceSummary(
+            self.qtype, self.n, self.n < stats.MIN_RESPONSES, dict(self.counts), pct, other, self.counts.get("other", 0)
+        )
 
 
 class LikertTally:
@@ -195,6 +223,11 @@ class LikertTally:
             rows[row_id].counts[index] += 1
         self.n += 1
 
+    def merge(self, other: LikertTally) -> None:
+        self.n += other.n
+        for row_id, tally in self.rows.items():
+            tally.merge(other.rows[row_id])
+
     def summary(self) -> QuestionSummary:
         rows = {row_id: tally.row() for row_id, tally in self.rows.items()}
         return LikertSummary("likert", self.n, self.n < stats.MIN_RESPONSES, rows)
@@ -221,10 +254,28 @@ class NumberTally:
         self.high = answer if self.high is None else max(self.high, answer)
         self.values.add(answer)
 
+    def merge(self, other: NumberTally) -> None:
+        if other.low is None or other.high is None:
+            return
+        self.n += other.n
+        self.total += other.total
+        self.low = other.low if self.low is None else min(self.low, other.low)
+        self.high = other.high if self.high is None else max(self.high, other.high)
+        for value, count in other.values.counts.items():
+            self.values.add(value, count)
+
     def summary(self) -> QuestionSummary:
         mean = self.total / self.n if self.n else None
-        return NumberSummary("number", self.n, self.n < stats.MIN_RESPONSES, mean,
-                             stats.median(self.values.counts), self.low, self.high, self.values.approximate)
+        return NumberSummary(
+            "number",
+            self.n,
+            self.n < stats.MIN_RESPONSES,
+            mean,
+            stats.median(self.values.counts),
+            self.low,
+            self.high,
+            self.values.approximate,
+        )
 
 
 class TextTally:
@@ -245,6 +296,14 @@ class TextTally:
         if self.comments is not None and isinstance(answer, str):
             self.comments.add(answer, response)
 
+    def keep(self, answer: str | bool, response: ResponseRecord) -> None:
+        """Keep the text without counting it (the count arrives by `merge`)."""
+        if self.comments is not None and isinstance(answer, str):
+            self.comments.add(answer, response)
+
+    def merge(self, other: TextTally) -> None:
+        self.n += other.n
+
     def summary(self) -> QuestionSummary:
         too_few = self.n < stats.MIN_RESPONSES
         if self.qtype == "text":
@@ -254,6 +313,7 @@ class TextTally:
 
 def tally_for(question: Question, zone: ZoneInfo, keep_comments: int | None) -> Tally | None:
     """A fresh tally; `keep_comments` None means count free text without keeping it (breakdowns)."""
+
     def keeper() -> Comments | None:
         return Comments(keep_comments, zone) if keep_comments is not None else None
 

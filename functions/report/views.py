@@ -103,8 +103,9 @@ class QuestionViews:
         w = self.w
         if too_few:
             return Table(caption, [w("answer"), w("count")], [[label, str(c)] for label, c, _ in rows])
-        return Table(caption, [w("answer"), w("count"), w("share")],
-                     [[label, str(c), w.percent(p)] for label, c, p in rows])
+        return Table(
+            caption, [w("answer"), w("count"), w("share")], [[label, str(c), w.percent(p)] for label, c, p in rows]
+        )
 
     def bars(self, rows: list[tuple[str, int, float | None]], too_few: bool) -> list[charts.Bar]:
         if too_few:
@@ -113,8 +114,11 @@ class QuestionViews:
 
     def _nps(self, view: QuestionView, s: NpsSummary) -> None:
         w, counts = self.w, {int(k): v for k, v in s.distribution.items()}
-        groups = [("detractors", range(0, 7), s.detractors), ("passives", range(7, 9), s.passives),
-                  ("promoters", range(9, 11), s.promoters)]
+        groups = [
+            ("detractors", range(0, 7), s.detractors),
+            ("passives", range(7, 9), s.passives),
+            ("promoters", range(9, 11), s.promoters),
+        ]
         rows = [(w(name), sum(counts.get(v, 0) for v in values), share) for name, values, share in groups]
         if s.n and not s.too_few:
             view.headline = f"NPS {w.number(s.score, 0)}"
@@ -127,8 +131,11 @@ class QuestionViews:
         view.tables.append(self._distribution(s.distribution))
 
     def _distribution(self, distribution: dict[str, int]) -> Table:
-        return Table(self.w("distribution"), [self.w("answer"), self.w("count")],
-                     [[value, str(count)] for value, count in distribution.items()])
+        return Table(
+            self.w("distribution"),
+            [self.w("answer"), self.w("count")],
+            [[value, str(count)] for value, count in distribution.items()],
+        )
 
     def _scale(self, view: QuestionView, s: ScaleSummary) -> None:
         w, n = self.w, s.n
@@ -157,16 +164,27 @@ class QuestionViews:
         labels = {row.id: w.text(row.label) for row in question.rows}
         scale = next(iter(s.rows.values())).distribution if s.rows else {}
         head = [w("statement"), *scale.keys(), w("mean")]
-        table_rows = [[labels.get(rid, rid), *map(str, r.distribution.values()), w.number(r.mean, 2)]
-                      for rid, r in s.rows.items()]
+        table_rows = [
+            [labels.get(rid, rid), *map(str, r.distribution.values()), w.number(r.mean, 2)] for rid, r in s.rows.items()
+        ]
         view.tables.append(Table(view.title, head, table_rows))
         top = float(len(scale)) if scale else None
-        view.bars = charts.bars([(labels.get(rid, rid), r.mean or 0.0, w.number(r.mean, 2))
-                                 for rid, r in s.rows.items()], scale_to=top)
+        view.bars = charts.bars(
+            [(labels.get(rid, rid), r.mean or 0.0, w.number(r.mean, 2)) for rid, r in s.rows.items()], scale_to=top
+        )
 
     def _number(self, view: QuestionView, s: NumberSummary) -> None:
         w = self.w
         median = w.number(s.median, 2) + (f" ({w('approximate')})" if s.median_approximate else "")
-        view.tables.append(Table(view.title, [w("answer"), w("value")], [
-            [w("mean"), w.number(s.mean, 2)], [w("median"), median],
-            [w("min"), w.number(s.min, 2)], [w("max"), w.number(s.max, 2)]]))
+        view.tables.append(
+            Table(
+                view.title,
+                [w("answer"), w("value")],
+                [
+                    [w("mean"), w.number(s.mean, 2)],
+                    [w("median"), median],
+                    [w("min"), w.number(s.min, 2)],
+                    [w("max"), w.number(s.max, 2)],
+                ],
+            )
+        )

@@ -53,8 +53,13 @@ def _heading(sheet: WriteOnlyWorksheet, text: str) -> list[WriteOnlyCell]:
     return [cell]
 
 
-def write_xlsx(manifest: Manifest, responses: Iterable[ResponseRecord], out: BinaryIO, filters: Filters,
-               generated_at: datetime | None = None) -> Report:
+def write_xlsx(
+    manifest: Manifest,
+    responses: Iterable[ResponseRecord],
+    out: BinaryIO,
+    filters: Filters,
+    generated_at: datetime | None = None,
+) -> Report:
     book = Workbook(write_only=True)
     summary = book.create_sheet("Summary")
     sheet = book.create_sheet("Responses")
@@ -98,8 +103,11 @@ def summary_rows(manifest: Manifest, report: Report, w: Words) -> Iterator[list[
     headline = [q for q in manifest.questions if q.type in ("nps", "csat", "ces", "rating")]
     yield [w("week"), w("responses"), *[w.text(q.text) for q in headline]]
     for week in report.trend:
-        yield [week.week, week.responses, *[week.questions[q.id].value if q.id in week.questions else None
-                                            for q in headline]]
+        yield [
+            week.week,
+            week.responses,
+            *[week.questions[q.id].value if q.id in week.questions else None for q in headline],
+        ]
     yield []
     yield ["#" + w("by_touchpoint")]
     yield [w("touchpoint"), w("responses"), *[w.text(q.text) for q in headline]]

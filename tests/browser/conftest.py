@@ -7,11 +7,18 @@ from the example specs and themes, so tests never share responses across modules
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
-from harness import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, Server, start_server, stop_server
+from audit import AxeUnavailable, ensure_axe
+from harness import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, ROOT, Server, start_server, stop_server
 
 playwright_sync = pytest.importorskip("playwright.sync_api", reason="Playwright for Python is not installed")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--screenshots", action="store_true", default=False,
+                     help="save PNGs of the example surveys, a sign and a report into docs/screenshots/")  # fmt: skip
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -57,3 +64,22 @@ def nojs(browser: object) -> Iterator[object]:
     context = browser.new_context(java_script_enabled=False, **DESKTOP)  # type: ignore[attr-defined]
     yield context.new_page()
     context.close()
+
+
+@pytest.fixture(scope="session")
+def axe() -> Path:
+    """axe-core's `axe.min.js`, fetched with npm into tests/browser/.axe/ the first time."""
+    try:
+        return ensure_axe()
+    except AxeUnavailable as err:
+        pytest.fail(str(err))
+
+
+@pytest.fixture(scope="session")
+def screenshots(request: pytest.FixtureRequest) -> Path:
+    """docs/screenshots/, when the run was asked for them with --screenshots; the test is skipped otherwise."""
+    if not request.config.getoption("--screenshots", default=False):
+        pytest.skip("screenshots are made only with --screenshots")
+    folder = ROOT / "docs" / "screenshots"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
@@ -10,9 +11,13 @@ import sqlite3
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from ruamel.yaml import YAML
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path(os.environ.get("PALAUTE_CHROMIUM", "/usr/bin/chromium"))
@@ -28,6 +33,25 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"viewport": {"width": 360, "height": 740}, "device_scale_factor": 2, "is_mobile": True, "has_touch": True}
 DESKTOP = {"viewport": {"width": 1280, "height": 800}}
+
+
+@dataclass(frozen=True)
+class ExampleSurvey:
+    """What the suite needs to know of an example spec to visit its pages: id, languages, touchpoints."""
+
+    id: str
+    languages: list[str]
+    touchpoints: list[str]
+
+
+def example_surveys(specs: Path = ROOT / "survey_specs") -> list[ExampleSurvey]:
+    """The example specs, read at collection time so every page can be its own test."""
+    surveys = []
+    for path in sorted(specs.glob("*.yaml")):
+        data: Any = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
+        touchpoints = [str(tp["id"]) for tp in data.get("touchpoints") or []]
+        surveys.append(ExampleSurvey(str(data["id"]), [str(lang) for lang in data["languages"]], touchpoints))
+    return surveys
 
 
 def free_port() -> int:
@@ -49,6 +73,27 @@ class Server:
         with sqlite3.connect(self.data / "palaute.sqlite3") as db:
             db.row_factory = sqlite3.Row
             return list(db.execute("SELECT * FROM responses WHERE survey = ? ORDER BY received_at", (survey,)))
+
+    def wait_for_responses(self, survey: str, count: int, timeout: float = 10.0) -> list[sqlite3.Row]:
+        """The survey's responses once at least `count` are stored (the queue step may lag the 202)."""
+        deadline = time.monotonic() + timeout
+        rows = self.responses(survey)
+        while len(rows) < count and time.monotonic() < deadline:
+            time.sleep(0.1)
+            rows = self.responses(survey)
+        return rows
+
+    def post_response(self, survey: str, body: dict[str, Any]) -> int:
+        """POST a JSON response to the collect API, as the survey page's script would; the HTTP status."""
+        request = urllib.request.Request(
+            f"{self.url}/v1/surveys/{survey}/responses", data=json.dumps(body).encode(), method="POST",
+            headers={"Content-Type": "application/json"},
+        )  # fmt: skip
+        try:
+            with urllib.request.urlopen(request, timeout=10) as reply:
+                return int(reply.status)
+        except urllib.error.HTTPError as err:
+            return int(err.code)
 
     def token(self, survey: str) -> str:
         palaute = Path(sys.executable).with_name("palaute")

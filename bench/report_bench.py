@@ -1,0 +1,245 @@
+"""Report: aggregate a million responses from NDJSON in one streaming pass, beside DuckDB.
+
+Input: `bench/synthetic.py` responses (10 questions, 5 touchpoints, 12 weeks, 10 % comments),
+written once to NDJSON under bench/.data/. Each measurement runs in its own process, so its
+peak RSS (`getrusage`) is its own:
+
+1. The full report (`Aggregator`: every question, touchpoint/language/hidden breakdowns, weekly
+   trend) read from NDJSON through the light path: `json.loads` per line and a slotted record,
+   no pydantic per line. Then rendering HTML and JSON from the finished report.
+2. The same lines through `StoredResponse.model_validate_json` (what the stores do), on a slice,
+   to show what validation per line would cost.
+3. The narrow question DuckDB answers, NPS per touchpoint per ISO week (Europe/Helsinki), in
+   plain Python and in DuckDB over the same file; the two answers must agree.
+DuckDB is a peer, not a dependency: when `import duckdb` fails it is skipped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+if __package__ in (None, ""):  # run as `python bench/report_bench.py`
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
+
+from bench.figures import VENV_PYTHON, Figure, Run, main
+from bench.synthetic import report_manifest_json, responses_file
+
+ZONE = "Europe/Helsinki"
+
+
+class Line:
+    """One NDJSON response as the aggregator reads it (the `ResponseRecord` protocol), unvalidated."""
+
+    __slots__ = ("answers", "hidden", "lang", "outcome", "received_at", "response_id", "score", "tp")
+
+    def __init__(self, data: dict[str, Any]) -> None:
+        self.response_id = data["response_id"]
+        self.received_at = datetime.fromisoformat(data["received_at"])
+        self.lang, self.tp, self.hidden = data["lang"], data.get("tp"), data.get("hidden") or {}
+        self.answers, self.outcome, self.score = data["answers"], data.get("outcome"), data.get("score")
+
+
+def _full(path: Path, limit: int) -> dict[str, Any]:
+    from functions.manifest import Manifest
+    from functions.report.aggregate import Aggregator
+    from functions.report.html import render_html
+    from functions.report.json import render_json
+
+    manifest = Manifest.model_validate(report_manifest_json())
+    aggregator = Aggregator(manifest)
+    add, loads = aggregator.add, json.loads
+    started = time.perf_counter()
+    with path.open("rb") as lines:
+        for count, line in enumerate(lines, 1):
+            add(Line(loads(line)))
+            if count == limit:
+                break
+    report = aggregator.report()
+    aggregated = time.perf_counter() - started
+    started = time.perf_counter()
+    html, document = render_html(manifest, report), render_json(report)
+    rendered = time.perf_counter() - started
+    nps = {tp: g.questions["recommend"].score for tp, g in report.breakdowns.touchpoint.items()}  # type: ignore[attr-defined]
+    return {
+        "seconds": aggregated,
+        "render_seconds": rendered,
+        "responses": report.responses,
+        "html_bytes": len(html),
+        "json_bytes": len(document),
+        "nps_by_touchpoint": nps,
+    }
+
+
+def _validated(path: Path, limit: int) -> dict[str, Any]:
+    from functions.response import StoredResponse
+
+    started = time.perf_counter()
+    with path.open("rb") as lines:
+        for count, line in enumerate(lines, 1):
+            StoredResponse.model_validate_json(line)
+            if count == limit:
+                break
+    return {"seconds": time.perf_counter() - started, "responses": limit}
+
+
+def _narrow(path: Path, limit: int) -> dict[str, Any]:
+    """NPS per touchpoint per ISO week in plain Python: the question DuckDB answers."""
+    from zoneinfo import ZoneInfo
+
+    zone, weeks, counts = ZoneInfo(ZONE), {}, {}  # type: ignore[var-annotated]
+    started = time.perf_counter()
+    with path.open("rb") as lines:
+        for count, line in enumerate(lines, 1):
+            data = json.loads(line)
+            stamp = data["received_at"][:13]  # cache the week per UTC hour
+            week = weeks.get(stamp)
+            if week is None:
+                year, number, _ = datetime.fromisoformat(data["received_at"]).astimezone(zone).isocalendar()
+                week = weeks[stamp] = f"{year}-W{number:02d}"
+            score = data["answers"].get("recommend")
+            cell = counts.setdefault((data.get("tp"), week), [0, 0, 0])
+            cell[0] += 1
+            cell[1] += score >= 9
+            cell[2] += score <= 6
+            if count == limit:
+                break
+    result = {f"{tp}|{week}": round(100 * (c[1] - c[2]) / c[0], 6) for (tp, week), c in counts.items()}
+    return {"seconds": time.perf_counter() - started, "cells": result}
+
+
+def _duckdb(path: Path, limit: int) -> dict[str, Any]:
+    import duckdb
+
+    started = time.perf_counter()
+    rows = (
+        duckdb.connect()
+        .execute(
+            f"""
+        WITH answers AS (
+            SELECT tp, CAST(answers->>'recommend' AS INTEGER) AS score,
+                   timezone('{ZONE}', CAST(received_at AS TIMESTAMPTZ)) AS local
+            FROM read_json(?, format = 'newline_delimited',
+                           columns = {{tp: 'VARCHAR', received_at: 'VARCHAR', answers: 'JSON'}})
+            LIMIT {limit})
+        SELECT tp, isoyear(local) || '-W' || lpad(CAST(week(local) AS VARCHAR), 2, '0') AS week,
+               100.0 * (count(*) FILTER (WHERE score >= 9) - count(*) FILTER (WHERE score <= 6)) / count(score)
+        FROM answers GROUP BY ALL""",
+            [str(path)],
+        )
+        .fetchall()
+    )
+    return {
+        "seconds": time.perf_counter() - started,
+        "cells": {f"{tp}|{week}": round(nps, 6) for tp, week, nps in rows},
+    }
+
+
+CHILDREN = {"full": _full, "validated": _validated, "narrow": _narrow, "duckdb": _duckdb}
+
+
+def child(name: str, path: Path, limit: int) -> dict[str, Any]:
+    """Run one measurement in a fresh process; its peak RSS is then its own."""
+    done = subprocess.run(
+        [
+            str(VENV_PYTHON if VENV_PYTHON.exists() else sys.executable),
+            __file__,
+            "--child",
+            name,
+            str(path),
+            str(limit),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(done.stderr.strip().splitlines()[-1] if done.stderr.strip() else f"exit {done.returncode}")
+    return dict(json.loads(done.stdout))
+
+
+def measure(run: Run, args: argparse.Namespace) -> None:
+    count = 100_000 if args.quick else args.responses
+    started = time.perf_counter()
+    path = responses_file(count)
+    run.note(
+        f"{count:,} responses in {path.name} ({path.stat().st_size / 2**20:,.0f} MiB, "
+        f"ready in {time.perf_counter() - started:.1f} s)"
+    )
+    full = child("full", path, count)
+    run.add(
+        Figure(
+            "full report from NDJSON, one pass",
+            full["seconds"],
+            "s",
+            note=f"{count / full['seconds']:,.0f} responses/s",
+        )
+    )
+    run.add(Figure("  per response", full["seconds"] / count * 1e6, "µs"))
+    run.add(Figure("  peak RSS of that process", full["rss_mib"], "MiB"))
+    run.add(
+        Figure(
+            "render HTML + JSON from the report",
+            full["render_seconds"],
+            "s",
+            note=f"{full['html_bytes'] / 1024:,.0f} KiB HTML",
+        )
+    )
+    slice_ = min(count, 100_000)
+    validated = child("validated", path, slice_)
+    run.add(
+        Figure(
+            "StoredResponse.model_validate_json per line",
+            validated["seconds"] / slice_ * 1e6,
+            "µs",
+            note=f"on {slice_:,} lines; the light path skips it",
+        )
+    )
+    narrow = child("narrow", path, count)
+    try:
+        peer: dict[str, Any] | None = child("duckdb", path, count)
+    except RuntimeError as failure:
+        peer = None
+        run.skip("DuckDB", f"not importable or failed ({failure}); `pip install duckdb` to compare")
+    run.add(
+        Figure(
+            "NPS per touchpoint per ISO week, plain Python",
+            narrow["seconds"],
+            "s",
+            peer="DuckDB" if peer else "",
+            peer_value=peer["seconds"] if peer else None,
+        )
+    )
+    run.add(
+        Figure(
+            "  peak RSS",
+            narrow["rss_mib"],
+            "MiB",
+            peer="DuckDB" if peer else "",
+            peer_value=peer["rss_mib"] if peer else None,
+        )
+    )
+    if peer is not None:
+        agree = narrow["cells"] == peer["cells"]
+        run.note(f"{len(peer['cells'])} touchpoint-weeks; Python and DuckDB agree: {agree}")
+        if not agree:
+            raise RuntimeError("Python and DuckDB disagree on NPS per touchpoint per week")
+
+
+def options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--responses", type=int, default=1_000_000, help="how many synthetic responses")
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+        result = CHILDREN[sys.argv[2]](Path(sys.argv[3]), int(sys.argv[4]))
+        result["rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        sys.stdout.write(json.dumps(result))
+    else:
+        main("report: aggregate a million responses", measure, options)

@@ -1,0 +1,87 @@
+"""What a respondent does on a survey page, in the page's own terms (question ids, option ids).
+
+A question is the `.q[data-question=<id>]` wrapper the templates make; how it is answered follows
+its `data-type`. Moving on is done the way a person would: the visible button that is not "back"
+(the script's "next" on a paged survey, the form's own submit on the last page or without paging).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+BACK_WORDS = re.compile(r"edellinen|takaisin|föregående|tillbaka|back|previous", re.IGNORECASE)
+WAIT_MS = 10_000
+"""Every wait in the journeys is bounded by this (a page that never reacts fails, it never hangs)."""
+
+FORWARD_BUTTON = """(back) => {
+  const form = document.querySelector('form[data-survey]');
+  if (!form) return null;
+  const moves = b => b.checkVisibility() && !new RegExp(back, 'i').test(b.textContent);
+  const shown = [...form.querySelectorAll('button')].filter(moves);
+  const button = shown[shown.length - 1];
+  if (!button) return null;
+  document.querySelectorAll('[data-qa-forward]').forEach(b => b.removeAttribute('data-qa-forward'));
+  button.setAttribute('data-qa-forward', '');
+  return button.textContent.trim();
+}"""
+
+
+def question(page: Any, question_id: str) -> Any:
+    return page.locator(f'.q[data-question="{question_id}"]')
+
+
+def answer(page: Any, question_id: str, value: Any, *, other: str | None = None) -> None:
+    """Answer one question the way its type is answered on screen (clicks and typing)."""
+    q = question(page, question_id)
+    kind = q.get_attribute("data-type", timeout=WAIT_MS)
+    if kind in ("nps", "csat", "ces", "rating", "single_choice"):
+        q.locator(f'input[name="{question_id}"][value="{value}"]').check(timeout=WAIT_MS)
+        if other is not None:
+            q.locator(f'input[name="{question_id}.other"]').fill(other, timeout=WAIT_MS)
+    elif kind == "multi_choice":
+        for option in value:
+            q.locator(f'input[name="{question_id}"][value="{option}"]').check(timeout=WAIT_MS)
+    elif kind == "likert":
+        for row, level in value.items():
+            q.locator(f'input[name="{question_id}.{row}"][value="{level}"]').check(timeout=WAIT_MS)
+    elif kind == "consent":
+        q.locator("input[type=checkbox]").set_checked(bool(value), timeout=WAIT_MS)
+    elif kind in ("text", "email", "number"):
+        q.locator("input, textarea").first.fill(str(value), timeout=WAIT_MS)
+    else:
+        raise ValueError(f"no way to answer a {kind} question ({question_id})")
+
+
+def forward_button(page: Any) -> Any:
+    """The button that moves the respondent on: "next" on a paged survey, else submit."""
+    label = page.evaluate(FORWARD_BUTTON, BACK_WORDS.pattern)
+    assert label is not None, "the form shows no button to move on with"
+    return page.locator("[data-qa-forward]")
+
+
+def go_forward(page: Any) -> None:
+    forward_button(page).click(timeout=WAIT_MS)
+
+
+def current_page(page: Any) -> list[int]:
+    """The indexes of the survey's page sections shown now (every one without the script)."""
+    shown = page.evaluate(
+        "() => [...document.querySelectorAll('section.page')].filter(s => s.checkVisibility()).map(s => s.dataset.page)"
+    )
+    return [int(index) for index in shown]
+
+
+def is_shown(page: Any, question_id: str) -> bool:
+    return bool(question(page, question_id).evaluate("el => el.checkVisibility()", timeout=WAIT_MS))
+
+
+def stored_documents(rows: list[Any]) -> list[dict[str, Any]]:
+    """The StoredResponse JSON of each row `Server.responses()` read."""
+    return [json.loads(row["document"]) for row in rows]
+
+
+def wait_for_thanks(page: Any, path: str) -> None:
+    """The thank-you page of `path` (e.g. `/lahde-asiakaskokemus/fi/thanks/`) is loaded."""
+    page.wait_for_url(re.compile(re.escape(path) + r"(\?.*)?$"), timeout=WAIT_MS)

@@ -1,0 +1,202 @@
+"""WCAG 2.2 AA in a real browser: axe-core on every built page, reflow at 200 % and 400 % zoom,
+reduced motion, and a visible focus on every stop of the keyboard.
+
+Survey pages are audited twice: with JavaScript off (every page section of the form shown at
+once, so all content is checked) and with it on (what the script adds: paging, error summary).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from audit import assert_no_violations, focus_indicator, horizontal_overflow, without_page_scripts
+from harness import DESKTOP, Server, example_surveys
+from respondent import WAIT_MS, forward_button, go_forward
+
+EXAMPLES = example_surveys()
+SURVEY_PAGES = [f"/{s.id}/{lang}/" for s in EXAMPLES for lang in s.languages] + [f"/{s.id}/" for s in EXAMPLES]
+THANKS_PAGES = [f"/{s.id}/{lang}/thanks/" for s in EXAMPLES for lang in s.languages]
+SIGN_PAGES = [f"/{s.id}/signs/{tp}.html" for s in EXAMPLES for tp in s.touchpoints]
+REPORT = "/v1/surveys/lahde-asiakaskokemus/report?format=html"
+ZOOMS = {"200%": {"width": 640, "height": 400}, "400%": {"width": 320, "height": 200}}
+
+REPORT_ANSWERS = [
+    ({"recommend": 10, "praise": "Myyjä löysi juuri oikean koon.", "satisfaction": 5, "effort": 7,
+      "topics": ["service"], "channel": "friend", "store_aspects": {"staff": 5, "queue": 4}, "visits": 12}, "fi"),
+    ({"recommend": 9, "satisfaction": 4, "effort": 6, "topics": ["price", "selection"], "channel": "ad",
+      "store_aspects": {"staff": 4, "queue": 3}, "visits": 4}, "fi"),
+    ({"recommend": 3, "reason": "Kassajono oli pitkä ja itsepalvelukassa rikki.", "satisfaction": 2,
+      "effort": 2, "topics": ["price"], "channel": "other", "channel.other": "Lehtimainoksesta"}, "fi"),
+    ({"recommend": 7, "satisfaction": 4, "effort": 5, "topics": ["delivery"], "channel": "social"}, "sv"),
+    ({"recommend": 8, "satisfaction": 3, "reason": "", "topics": ["selection"], "visits": 1}, "sv"),
+    ({"recommend": 10, "praise": "Toimitus tuli päivässä.", "satisfaction": 5, "effort": 7,
+      "store_aspects": {"staff": 5, "queue": 5}, "contact_ok": True, "contact_email": "aino.virtanen@example.fi"},
+     "fi"),
+]  # fmt: skip
+
+
+def _open(page: Any, url: str) -> None:
+    reply = page.goto(url, wait_until="load", timeout=WAIT_MS)
+    assert reply is not None and reply.status == 200, f"{url} answered {reply.status if reply else 'nothing'}"
+
+
+def _built_html(server: Server) -> set[str]:
+    site = server.data / "site"
+    pages = set()
+    for path in site.rglob("*.html"):
+        relative = path.relative_to(site).as_posix()
+        pages.add("/" + (relative.removesuffix("index.html") if relative.endswith("index.html") else relative))
+    return pages
+
+
+@pytest.fixture(scope="module")
+def report_headers(server: Server) -> dict[str, str]:
+    """A report token for the store survey, after six responses (enough for every figure to show)."""
+    for answers, lang in REPORT_ANSWERS:
+        body = {"lang": lang, "tp": "myymala-kamppi", "hidden": {"campaign": "kevat"}, "answers": answers}
+        assert server.post_response("lahde-asiakaskokemus", body) == 202
+    return {"Authorization": f"Bearer {server.token('lahde-asiakaskokemus')}"}
+
+
+def test_every_built_page_is_in_the_audit(server: Server) -> None:
+    """A page the build starts making (a new survey page, a sign) cannot slip past the audit unchecked."""
+    unaudited = _built_html(server) - set(SURVEY_PAGES) - set(THANKS_PAGES) - set(SIGN_PAGES)
+    assert not unaudited, f"built pages no test audits: {sorted(unaudited)}"
+
+
+@pytest.mark.parametrize("path", SURVEY_PAGES)
+def test_survey_page_has_no_axe_violations_with_the_script(server: Server, page: Any, axe: Path, path: str) -> None:
+    _open(page, server.url + path + "?tp=verkkokauppa&campaign=joulu")
+    assert_no_violations(page, axe, path)
+
+
+@pytest.mark.parametrize("path", SURVEY_PAGES)
+def test_survey_page_has_no_axe_violations_without_the_script(
+    server: Server, page: Any, axe: Path, path: str
+) -> None:
+    without_page_scripts(page)
+    _open(page, server.url + path)
+    assert_no_violations(page, axe, path + " (JavaScript off)")
+
+
+@pytest.mark.parametrize("path", THANKS_PAGES)
+def test_thank_you_page_has_no_axe_violations(server: Server, page: Any, axe: Path, path: str) -> None:
+    _open(page, server.url + path)
+    assert_no_violations(page, axe, path)
+
+
+@pytest.mark.parametrize("lang", ["fi", "sv"])
+def test_thank_you_page_showing_a_quiz_outcome_has_no_axe_violations(
+    server: Server, page: Any, axe: Path, lang: str
+) -> None:
+    _open(page, f"{server.url}/digikypsyys/{lang}/thanks/?outcome=uudistaja")
+    page.locator("#outcome").wait_for(state="visible", timeout=WAIT_MS)
+    assert_no_violations(page, axe, f"/digikypsyys/{lang}/thanks/ with an outcome")
+
+
+@pytest.mark.parametrize("path", SIGN_PAGES)
+def test_sign_page_has_no_axe_violations(server: Server, page: Any, axe: Path, path: str) -> None:
+    _open(page, server.url + path)
+    assert_no_violations(page, axe, path)
+
+
+@pytest.mark.parametrize("path", ["/messu-tyytyvaisyys/fi/", "/lahde-asiakaskokemus/sv/", "/digikypsyys/fi/"])
+def test_error_summary_after_an_empty_submit_has_no_axe_violations(
+    server: Server, page: Any, axe: Path, path: str
+) -> None:
+    _open(page, server.url + path)
+    go_forward(page)
+    summary = page.locator("[data-error-summary]")
+    summary.wait_for(state="visible", timeout=WAIT_MS)
+    assert summary.locator("a").count() >= 1, "the error summary lists no question to fix"
+    assert page.locator(".q[data-invalid]").count() >= 1, "no question is marked as needing an answer"
+    assert_no_violations(page, axe, path + " showing the error summary")
+
+
+def test_report_page_has_no_axe_violations(
+    server: Server, browser: Any, axe: Path, report_headers: dict[str, str]
+) -> None:
+    context = browser.new_context(extra_http_headers=report_headers, **DESKTOP)
+    try:
+        page = context.new_page()
+        _open(page, server.url + REPORT)
+        assert_no_violations(page, axe, "the HTML report")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("zoom", list(ZOOMS))
+@pytest.mark.parametrize("script", ["script", "no script"])
+def test_pages_reflow_without_sideways_scrolling_when_zoomed(
+    server: Server, browser: Any, zoom: str, script: str, report_headers: dict[str, str]
+) -> None:
+    """1280 px at 200 % and 400 % zoom is 640 and 320 CSS pixels of viewport (WCAG 1.4.10)."""
+    javascript = script == "script"
+    context = browser.new_context(viewport=ZOOMS[zoom], java_script_enabled=javascript, extra_http_headers=report_headers)
+    failures = []
+    try:
+        page = context.new_page()
+        paths = SURVEY_PAGES + THANKS_PAGES + [p for p in SIGN_PAGES if p.endswith("/esite.html")] + [REPORT]
+        for path in paths:
+            reply = page.goto(server.url + path, timeout=WAIT_MS)
+            if reply is None or reply.status != 200:
+                failures.append(f"{path}: answered {reply.status if reply else 'nothing'}")
+                continue
+            overflow = horizontal_overflow(page)
+            if overflow["scrollWidth"] > overflow["clientWidth"]:
+                failures.append(f"{path}: {overflow}")
+    finally:
+        context.close()
+    assert not failures, f"pages scroll sideways at {zoom} zoom ({script}):\n" + "\n".join(failures)
+
+
+MOTION = """() => {
+  const moving = [];
+  const seconds = value => Math.max(...value.split(',').map(v => parseFloat(v) || 0));
+  for (const el of document.querySelectorAll('*')) {
+    for (const pseudo of [null, '::before', '::after']) {
+      const style = getComputedStyle(el, pseudo);
+      const animated = style.animationName !== 'none' && seconds(style.animationDuration) > 0;
+      const transitioned = seconds(style.transitionDuration) > 0;
+      if (animated || transitioned) moving.push(el.tagName.toLowerCase() + (pseudo || '') + ' ' + el.className);
+    }
+  }
+  if (getComputedStyle(document.documentElement).scrollBehavior === 'smooth') moving.push('html smooth scrolling');
+  return moving;
+}"""
+
+
+@pytest.mark.parametrize("path", ["/lahde-asiakaskokemus/fi/", "/messu-tyytyvaisyys/fi/?tp=osasto-tabletti",
+                                  "/digikypsyys/fi/", "/digikypsyys/fi/thanks/?outcome=kokeilija"])  # fmt: skip
+def test_nothing_moves_when_the_respondent_asks_for_reduced_motion(server: Server, browser: Any, path: str) -> None:
+    context = browser.new_context(reduced_motion="reduce", **DESKTOP)
+    try:
+        page = context.new_page()
+        _open(page, server.url + path)
+        if "thanks" not in path:
+            go_forward(page)  # an empty submit: the error summary and invalid questions appear
+            page.wait_for_timeout(300)
+        moving = page.evaluate(MOTION)
+    finally:
+        context.close()
+    assert not moving, f"still animated with prefers-reduced-motion: reduce on {path}: {moving[:8]}"
+
+
+@pytest.mark.parametrize("path", ["/lahde-asiakaskokemus/fi/", "/messu-tyytyvaisyys/sv/", "/digikypsyys/fi/"])
+def test_every_keyboard_stop_shows_a_visible_focus(server: Server, page: Any, path: str) -> None:
+    """Tab from the top of the page to the button that moves on; every stop has a 2 px+ indicator."""
+    _open(page, server.url + path)
+    forward = forward_button(page)
+    stops = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        where = focus_indicator(page)
+        stops.append(where["element"])
+        assert where["element"] != "body", f"focus fell to <body> after {stops}"
+        assert where["visible"], f"no visible focus on {where} (stops so far: {stops})"
+        if forward.evaluate("el => el === document.activeElement"):
+            break
+    else:
+        pytest.fail(f"60 presses of Tab never reached the button that moves on: {stops}")

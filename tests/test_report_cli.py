@@ -1,0 +1,94 @@
+"""`palaute token` and `palaute report` over a local data folder (real SQLite, built manifest)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from report_data import manifest, nps_responses, response
+from typer.testing import CliRunner
+
+from functions.sqlite_store import SQLiteStore
+from functions.tokens import SQLiteTokens, token_matches
+from site_builder.cli import app
+
+SURVEY = "lahikauppa-palaute"
+
+
+@pytest.fixture
+def data(tmp_path: Path) -> Path:
+    folder = tmp_path / ".palaute"
+    site = folder / "site" / SURVEY
+    site.mkdir(parents=True)
+    (site / "form.json").write_text(manifest().to_json(), encoding="utf-8")
+    store = SQLiteStore(folder / "palaute.sqlite3")
+    for item in [*nps_responses([10, 10, 9, 6, 0]), response(50, {"recommend": 8}, tp="myymala-vaasa")]:
+        store.put(item)
+    store.close()
+    return folder
+
+
+def run(*args: str | Path) -> tuple[int, str, str]:
+    result = CliRunner().invoke(app, [str(a) for a in args])
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_token_prints_a_new_token_as_the_last_word_and_stores_its_hash(data: Path) -> None:
+    code, out, err = run("token", SURVEY, "--data", data)
+    assert code == 0
+    token = out.split()[-1]
+    assert token_matches(SQLiteTokens.in_data_dir(data), SURVEY, token)
+    assert "Bearer" in err
+
+
+def test_report_writes_the_csv_named_by_out(data: Path, tmp_path: Path) -> None:
+    code, _, err = run("report", SURVEY, "--format", "csv", "--out", tmp_path / "r.csv", "--data", data)
+    assert code == 0, err
+    lines = (tmp_path / "r.csv").read_text(encoding="utf-8-sig").splitlines()
+    assert len(lines) == 1 + 6 and lines[0].startswith("response_id,")
+    assert not list(tmp_path.glob("*.partial"))
+
+
+def test_report_filters_by_touchpoint_and_writes_json_to_stdout(data: Path) -> None:
+    code, out, _ = run(
+        "report", SURVEY, "--format", "json", "--out", "-", "--touchpoint", "myymala-vaasa", "--data", data
+    )
+    assert code == 0
+    document = json.loads(out)
+    assert document["responses"] == 1 and document["filters"]["touchpoint"] == "myymala-vaasa"
+
+
+def test_report_without_out_names_the_file_after_survey_and_day(
+    data: Path, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    code, _, err = run("report", SURVEY, "--data", data)
+    assert code == 0
+    [written] = tmp_path.glob(f"{SURVEY}-report-*.html")
+    assert f"wrote {written.name}" in err and "Miten onnistuimme?" in written.read_text(encoding="utf-8")
+
+
+def test_report_reads_the_manifest_from_site_when_given(data: Path, tmp_path: Path) -> None:
+    site = tmp_path / "dist"
+    (site / SURVEY).mkdir(parents=True)
+    (site / SURVEY / "form.json").write_text(manifest(title={"fi": "Toinen otsikko", "sv": "Annan"}).to_json())
+    code, _, _ = run("report", SURVEY, "--site", site, "--out", tmp_path / "r.html", "--data", data)
+    assert code == 0 and "Toinen otsikko" in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_unknown_survey_is_a_user_error_naming_where_it_looked(data: Path) -> None:
+    code, _, err = run("report", "ei-ole", "--data", data)
+    assert code == 1 and "ei-ole/form.json" in err and "Traceback" not in err
+
+
+def test_bad_dates_and_formats_are_usage_errors(data: Path) -> None:
+    code, _, err = run("report", SURVEY, "--from", "30.11.2026", "--data", data)
+    assert code == 2 and "YYYY-MM-DD" in err
+    code, _, err = run("report", SURVEY, "--format", "pdf", "--data", data)
+    assert code == 2 and "html, csv, xlsx, json" in err
+
+
+def test_report_without_data_says_which_folder_is_missing(tmp_path: Path) -> None:
+    code, _, err = run("report", SURVEY, "--data", tmp_path / "tyhja")
+    assert code == 1 and "palaute.sqlite3" in err
