@@ -82,7 +82,8 @@ def _figures(run: Run, count: int, full: dict[str, Any], duck: dict[str, Any] | 
     run.add(Figure("  render HTML + JSON from the finished report", full["render_seconds"], "s",
                    note=f"{full['html_bytes'] / 1024:,.0f} KiB HTML, {full['json_bytes'] / 1024:,.0f} KiB JSON"))
     run.add(Figure("json.loads loop, NPS per touchpoint per week (wall)", narrow["seconds"], "s", peer=peer,
-                   peer_value=duck["seconds"] if duck else None, note=f"peak RSS {narrow['rss_mib'] * MIB_TO_MB:,.0f} MB"))
+                   peer_value=duck["seconds"] if duck else None,
+                   note=f"peak RSS {narrow['rss_mib'] * MIB_TO_MB:,.0f} MB"))
 
 
 def _profile(run: Run, bench: Any, path: Path) -> None:

@@ -32,6 +32,10 @@ from bench.synthetic import responses
 RESPONSES = 1000
 BATCH = 10
 REDELIVERED = 0.10
+BLOCK = 100
+"""Responses per table. moto deep-copies a whole table for every transaction, so one table of
+1,000 responses makes the run quadratic (minutes); blocks of 100 in fresh tables cost the same
+requests and units, since every put and every redelivery is priced on its own."""
 
 
 def attribute_size(value: dict[str, Any]) -> int:
@@ -65,7 +69,7 @@ class Meter:
         self.write_units = 0.0
         self.item_sizes: list[int] = []
 
-    def __call__(self, params: dict[str, Any], model: Any, **_: Any) -> None:
+    def count(self, params: dict[str, Any], model: Any) -> None:
         self.calls[model.name] += 1
         if model.name == "TransactWriteItems":
             for action in params.get("TransactItems", []):
@@ -78,6 +82,17 @@ class Meter:
             size = item_size(params["Item"])
             self.item_sizes.append(size)
             self.write_units += math.ceil(size / 1024)
+
+
+class Phases:
+    """One `Meter` per phase (first delivery, redelivery, reading back); `phase` says which one counts."""
+
+    def __init__(self) -> None:
+        self.meters = {"setup": Meter(), "first": Meter(), "again": Meter(), "read": Meter()}
+        self.phase = "setup"
+
+    def __call__(self, params: dict[str, Any], model: Any, **_: Any) -> None:
+        self.meters[self.phase].count(params, model)
 
 
 def sqs_event(bodies: list[str], start: int) -> dict[str, Any]:
@@ -108,25 +123,33 @@ def measure(run: Run, args: argparse.Namespace) -> None:
         import boto3
         from moto import mock_aws
 
-        from functions.dynamodb_store import TABLE_KEYS, DynamoDBStore
+        from functions.dynamodb_store import SHARDS, TABLE_KEYS, DynamoDBStore
     except ImportError as err:
         raise CannotRun(f"needs moto and functions.dynamodb_store: {err}") from err
     bodies = [json.dumps(r, ensure_ascii=False) for r in responses(RESPONSES, seed=11)]
-    again = bodies[: int(RESPONSES * REDELIVERED)]
+    survey = json.loads(bodies[0])["survey"]
+    phases, failed, stored = Phases(), 0, 0
     with mock_aws():
         client = boto3.client("dynamodb", region_name="eu-north-1")
-        client.create_table(TableName="palaute-responses", BillingMode="PAY_PER_REQUEST", **TABLE_KEYS)
-        store = DynamoDBStore(client, "palaute-responses")
-        first, repeat = Meter(), Meter()
-        handler = client.meta.events.register("provide-client-params.dynamodb", first)
-        failed = _drain(store, bodies)
-        client.meta.events.unregister("provide-client-params.dynamodb", handler)
-        client.meta.events.register("provide-client-params.dynamodb", repeat)
-        failed += _drain(store, again)
-        stored = sum(1 for _ in store.responses(bodies and json.loads(bodies[0])["survey"]))
+        client.meta.events.register("provide-client-params.dynamodb", phases)
+        for start in range(0, RESPONSES, BLOCK):
+            block = bodies[start : start + BLOCK]
+            table = f"palaute-responses-{start // BLOCK}"
+            phases.phase = "setup"
+            client.create_table(TableName=table, BillingMode="PAY_PER_REQUEST", **TABLE_KEYS)
+            store = DynamoDBStore(client, table)
+            phases.phase = "first"
+            failed += _drain(store, block)
+            phases.phase = "again"
+            failed += _drain(store, block[: int(len(block) * REDELIVERED)])
+            phases.phase = "read"
+            stored += sum(1 for _ in store.responses(survey))
     if failed or stored != RESPONSES:
         run.note(f"the worker reported {failed} failed records and {stored} stored responses of {RESPONSES}")
-    _figures(run, first, repeat, len(again))
+    meters = phases.meters
+    _figures(run, meters["first"], meters["again"], int(RESPONSES * REDELIVERED))
+    run.add(Figure(f"  reading a block of {BLOCK} back for a report: requests", meters["read"].calls["Query"] /
+                   (RESPONSES // BLOCK), "", note=f"one Query per shard ({SHARDS} shards), paginated by 1 MB"))
 
 
 def _figures(run: Run, first: Meter, repeat: Meter, redelivered: int) -> None:

@@ -17,6 +17,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from functions.sqlite_store import DATABASE_NAME
+
 if TYPE_CHECKING:
     from mypy_boto3_dynamodb import DynamoDBClient
 
@@ -25,8 +27,6 @@ TABLE_KEYS: dict[str, Any] = {
     "KeySchema": [{"AttributeName": "survey", "KeyType": "HASH"}],
 }
 """The key schema of the DynamoDB tokens table (infra and tests create it from this)."""
-DATABASE_NAME = "palaute.sqlite3"
-"""The local SQLite file (under `--data`) that holds responses and report tokens alike."""
 
 
 class TokenStore(Protocol):

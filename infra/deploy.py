@@ -25,8 +25,8 @@ from infra.stack import DeployFailed, StackState
 from infra.template import TEMPLATE_PATH, lambda_handlers, parse_template
 
 ROOT = Path(__file__).resolve().parent.parent
-STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,49}$")
-"""CloudFormation allows 128 characters; resource names made from it (`<stack>-security-headers`) allow fewer."""
+STACK_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9-]{0,39}$")
+"""CloudFormation allows 128 characters; CloudFront names made from it (`<stack>-<region>-index`) allow 64."""
 MAX_TEMPLATE_BODY = 51_200
 PENDING_SITE = "https://pending-site.invalid"
 PENDING_API = "https://pending-api.invalid"
@@ -110,7 +110,7 @@ def _context(options: DeployOptions, clients: AwsClients) -> _Context:
         raise DeployFailed(["no AWS region: pass --region or set AWS_REGION"])
     if not STACK_NAME.match(options.stack):
         raise DeployFailed([f"stack name {options.stack!r}: use letters, digits and '-', start with a letter, "
-                            "at most 50 characters"])  # fmt: skip
+                            "at most 40 characters"])  # fmt: skip
     text = options.template.read_text(encoding="utf-8")
     template = parse_template(text)
     handlers = lambda_handlers(template)
@@ -161,8 +161,18 @@ def deploy(options: DeployOptions, clients: AwsClients, *, install: package.Inst
     bucket = outputs["SiteBucketName"]
     site = publish.plan_site(publish.site_files(options.out), publish.bucket_etags(clients.s3, bucket))
     publish.publish_site(clients.s3, bucket, site, echo)
-    echo(f"surveys: {outputs['SiteUrl']}/<survey>/   api: {outputs['ApiUrl']}")
+    _echo_outputs(outputs, echo)
     return DeployResult(changed, outputs, site)
+
+
+def _echo_outputs(outputs: Mapping[str, str], echo: Echo) -> None:
+    echo(f"surveys: {outputs['SiteUrl']}/<survey>/")
+    echo(f"api:     {outputs['ApiUrl']}")
+    names = {"MANIFEST_BUCKET": "ManifestBucketName", "RESPONSES_TABLE": "ResponsesTableName",
+             "TOKENS_TABLE": "TokensTableName", "REPORTS_BUCKET": "ReportsBucketName"}  # fmt: skip
+    exports = " ".join(f"{env}={outputs[key]}" for env, key in names.items() if outputs.get(key))
+    if exports:
+        echo(f"for `palaute token|report|export --aws`: export {exports}")
 
 
 def _update_stack(options: DeployOptions, clients: AwsClients, ctx: _Context, code: package.Artifact,

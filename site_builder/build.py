@@ -140,8 +140,9 @@ def _theme_fingerprint(themes_dir: Path, name: str, seen: tuple[str, ...] = ()) 
         match = _EXTENDS.search((folder / "theme.yaml").read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError):
         match = None
-    if match:
-        digest.update(_theme_fingerprint(themes_dir, match.group(1), (*seen, name)).encode())
+    parent = match.group(1) if match else ("base" if name != "base" else "")
+    if parent:  # a theme without `extends` inherits from the producer's `themes/base` when there is one
+        digest.update(_theme_fingerprint(themes_dir, parent, (*seen, name)).encode())
     return digest.hexdigest()
 
 
@@ -170,6 +171,7 @@ def build_site(
 ) -> BuildResult:
     """Build every spec into `out_dir`. Problems of one survey never stop the others being built."""
     options = BuildOptions(themes_dir=themes_dir, base_url=base_url.rstrip("/"), api_url=api_url.rstrip("/"))
+    _themes.clear()  # a long-running `palaute serve` must see an edited theme
     paths = spec_files(specs_dir)
     result = BuildResult()
     previous = _read_cache(out_dir)

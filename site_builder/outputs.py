@@ -5,6 +5,7 @@ from __future__ import annotations
 from functions.manifest import Manifest
 from site_builder.qr import qr_png, qr_svg, touchpoint_link
 from site_builder.render import render_survey
+from site_builder.signs import sign_pages
 from site_builder.theme import Theme
 
 
@@ -15,4 +16,5 @@ def survey_outputs(manifest: Manifest, theme: Theme, *, base_url: str, api_url: 
         link = touchpoint_link(base_url, manifest.id, touchpoint.id)
         files[f"qr/{touchpoint.id}.svg"] = qr_svg(link)
         files[f"qr/{touchpoint.id}.png"] = qr_png(link)
+    files.update(sign_pages(manifest, theme, base_url=base_url))
     return files

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functions.manifest import Manifest
 from site_builder.messages import catalog, format_date, language_name, message, translated
 from site_builder.question_views import QuestionView, question_view
+from site_builder.script import script_texts, survey_script
 from site_builder.show_if_text import shorten
 from site_builder.theme import Theme
 
@@ -41,6 +42,8 @@ class PageView:
     alternates: list[Link] = field(default_factory=list)
     languages: list[Link] = field(default_factory=list)
     """The other languages' versions of this page, for the language switcher."""
+    script: str = ""
+    """The survey script's URL from this page (`../assets/survey.<hash>.js`); "" for none."""
 
 
 @dataclass(frozen=True)
@@ -58,6 +61,13 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Outcome:
+    id: str
+    title: str
+    body_html: str
+
+
+@dataclass(frozen=True)
 class SurveyView:
     id: str
     version: str
@@ -72,13 +82,13 @@ class SurveyView:
     hidden: list[str]
     notices: list[Notice]
     sections: list[Section]
-
-
-@dataclass(frozen=True)
-class Outcome:
-    id: str
-    title: str
-    body_html: str
+    texts: str = "{}"
+    """JSON: the script's words and the collect function's validation messages, in this language."""
+    scoring: str = ""
+    """JSON: the quiz outcomes' score ranges, so the script finds the outcome as the server does."""
+    kiosk_thanks: str = ""
+    """The thank-you text a kiosk shows in place; "" when the survey has no kiosk touchpoint."""
+    outcomes: list[Outcome] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -86,6 +96,8 @@ class ThanksView:
     lang: str
     text: str
     outcomes: list[Outcome]
+    chosen: Outcome | None = None
+    """On `thanks/<outcome>/`: the outcome shown without any script (the collect redirect's target)."""
 
 
 def page_view(manifest: Manifest, theme: Theme, lang: str, path: str, *, base_url: str, title: str) -> PageView:
@@ -99,7 +111,7 @@ def page_view(manifest: Manifest, theme: Theme, lang: str, path: str, *, base_ur
         logo_src=prefix + theme.logo_url if theme.logo_url else "", logo_alt=theme.tokens.logo_alt,
         logo_size=theme.logo_size, css=theme.css_at(prefix + "assets/"), messages=catalog(lang),
         dir="rtl" if lang.split("-")[0] in RIGHT_TO_LEFT else "ltr",
-        canonical=f"{site}{lang}/{tail}" if site else "",
+        canonical=f"{site}{lang}/{tail}" if site else "", script=f"{prefix}assets/{survey_script().name}",
         alternates=[Link(other, f"{site}{other}/{tail}") for other in manifest.languages] if site else [],
         languages=[Link(other, f"{prefix}{other}/{tail}", language_name(other)) for other in others],
     )  # fmt: skip
@@ -108,6 +120,8 @@ def page_view(manifest: Manifest, theme: Theme, lang: str, path: str, *, base_ur
 def survey_view(manifest: Manifest, lang: str, path: str, *, api_url: str) -> SurveyView:
     prefix = "../" * path.count("/")
     kiosk = {**manifest.kiosk.model_dump(), "touchpoints": [t.id for t in manifest.touchpoints if t.kiosk]}
+    scoring = [{"id": o.id, "min": o.min, "max": o.max} for o in (manifest.quiz.outcomes if manifest.quiz else [])]
+    has_kiosk = bool(kiosk["touchpoints"])
     return SurveyView(
         id=manifest.id, version=manifest.version, lang=lang, title=translated(manifest.title, lang),
         intro_html=translated(manifest.intro_html, lang),
@@ -115,7 +129,14 @@ def survey_view(manifest: Manifest, lang: str, path: str, *, api_url: str) -> Su
         thanks_href=f"{prefix}{lang}/thanks/",
         kiosk=json.dumps(kiosk, separators=(",", ":"), sort_keys=True), timezone=manifest.timezone,
         hidden=list(manifest.hidden), notices=_notices(manifest, lang), sections=_sections(manifest, lang),
+        texts=_json(script_texts(lang)), scoring=_json(scoring) if scoring else "",
+        kiosk_thanks=translated(manifest.thanks, lang) if has_kiosk else "",
+        outcomes=_outcomes(manifest, lang) if has_kiosk else [],
     )  # fmt: skip
+
+
+def _json(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
 
 
 def _notices(manifest: Manifest, lang: str) -> list[Notice]:
@@ -143,13 +164,22 @@ def _sections(manifest: Manifest, lang: str) -> list[Section]:
     return sections
 
 
-def thanks_view(manifest: Manifest, lang: str) -> ThanksView:
-    outcomes = [
+def _outcomes(manifest: Manifest, lang: str) -> list[Outcome]:
+    return [
         Outcome(id=o.id, title=translated(o.title, lang), body_html=translated(o.body_html, lang))
         for o in (manifest.quiz.outcomes if manifest.quiz else [])
     ]
-    return ThanksView(lang=lang, text=translated(manifest.thanks, lang), outcomes=outcomes)
 
 
-def thanks_title(manifest: Manifest, lang: str) -> str:
-    return f"{shorten(translated(manifest.thanks, lang), 40)} – {translated(manifest.title, lang)}"
+def thanks_view(manifest: Manifest, lang: str, outcome: str | None = None) -> ThanksView:
+    """The thank-you page; with `outcome`, the page of that quiz outcome (`thanks/<outcome>/`)."""
+    outcomes = _outcomes(manifest, lang)
+    chosen = next((o for o in outcomes if o.id == outcome), None)
+    return ThanksView(lang=lang, text=translated(manifest.thanks, lang), outcomes=outcomes, chosen=chosen)
+
+
+def thanks_title(manifest: Manifest, lang: str, outcome: str | None = None) -> str:
+    title = next((o.title for o in _outcomes(manifest, lang) if o.id == outcome), "")
+    thanks = shorten(translated(manifest.thanks, lang), 40)
+    survey = translated(manifest.title, lang)
+    return f"{title} – {thanks} – {survey}" if title else f"{thanks} – {survey}"

@@ -15,7 +15,7 @@ import json
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from functions.manifest import Manifest, Question
+from functions.manifest import SCALE_TYPES, Manifest, Question
 from site_builder.messages import catalog, format_number, message, translated, words
 from site_builder.show_if_text import describe_show_if
 
@@ -72,6 +72,10 @@ class QuestionView:
     max: str = ""
     step: str = ""
     html: str = ""
+    scored: bool = False
+    """A quiz scale question whose value adds to the score (the script computes the outcome)."""
+    choices_min: int | None = None
+    choices_max: int | None = None
 
     @property
     def hint_id(self) -> str:
@@ -101,7 +105,7 @@ def question_view(question: Question, manifest: Manifest, lang: str) -> Question
         note=describe_show_if(question.show_if, manifest, lang) if question.show_if is not None else "",
         required=question.required, html_required=question.required and question.show_if is None,
         show_if=_json(question.show_if.model_dump(mode="json")) if question.show_if is not None else "",
-        html=translated(question.html, lang),
+        html=translated(question.html, lang), scored=question.scored and question.type in SCALE_TYPES,
     )  # fmt: skip
     hint = [translated(question.hint, lang)] if question.hint else []
     fields: dict[str, Any] = {}
@@ -162,7 +166,7 @@ def _choices(question: Question, dom_id: str, lang: str) -> dict[str, Any]:
         choice = ChoiceView(id=f"{dom_id}.{len(choices)}", value="other", label=message(lang, "other"))
         other = OtherView(choice=choice, input_id=f"{dom_id}.other", name=f"{question.id}.other",
                           label=message(lang, "other_label"), maxlength=DEFAULT_MAX_LENGTH[False])  # fmt: skip
-    return {"choices": choices, "other": other}
+    return {"choices": choices, "other": other, "choices_min": question.min_choices, "choices_max": question.max_choices}
 
 
 def _choose_hint(question: Question, lang: str) -> str:

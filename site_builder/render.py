@@ -1,5 +1,5 @@
 """Pages of one survey: its manifest and theme in, every file of `dist/<survey>/` out (but form.json,
-QR codes and signs, which others make).
+QR codes and signs, which `outputs.py` and `signs.py` make).
 
 Output is reproducible: the same manifest and theme give the same bytes, so nothing here
 reads the clock. Templates come from the theme chain first, then the built-in ones; every
@@ -16,6 +16,7 @@ from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined,
 
 from functions.manifest import Manifest
 from site_builder.page_views import page_view, survey_view, thanks_title, thanks_view
+from site_builder.script import survey_script
 from site_builder.theme import BUILTIN_TEMPLATES, Theme
 
 
@@ -33,15 +34,25 @@ def environment(template_dirs: tuple[Path, ...] = ()) -> Environment:
 
 
 def render_survey(manifest: Manifest, theme: Theme, *, base_url: str, api_url: str) -> dict[str, bytes]:
-    """Relative path in the survey folder → bytes: the pages per language, the default page, the assets."""
+    """Relative path in the survey folder → bytes: the pages per language, the default page, the assets.
+
+    A quiz also gets a thank-you page per outcome (`<lang>/thanks/<outcome>/`): the collect function
+    sends a form post there, so the respondent sees their outcome without any script.
+    """
     env = environment(tuple(theme.template_dirs))
     files: dict[str, bytes] = {}
+    outcomes = [outcome.id for outcome in manifest.quiz.outcomes] if manifest.quiz else []
     for lang in manifest.languages:
         files[f"{lang}/index.html"] = _survey_page(env, manifest, theme, lang, f"{lang}/", base_url, api_url)
         files[f"{lang}/thanks/index.html"] = _thanks_page(env, manifest, theme, lang, base_url)
+        for outcome in outcomes:
+            page = _thanks_page(env, manifest, theme, lang, base_url, outcome)
+            files[f"{lang}/thanks/{outcome}/index.html"] = page
     files["index.html"] = _survey_page(env, manifest, theme, manifest.default_language, "", base_url, api_url)
     for name, data in sorted(theme.assets.items()):
         files[f"assets/{name}"] = data
+    script = survey_script()
+    files[f"assets/{script.name}"] = script.data
     return files
 
 
@@ -53,10 +64,12 @@ def _survey_page(
     return compact_html(env.get_template("survey.html").render(page=page, survey=survey)).encode("utf-8")
 
 
-def _thanks_page(env: Environment, manifest: Manifest, theme: Theme, lang: str, base_url: str) -> bytes:
-    path = f"{lang}/thanks/"
-    page = page_view(manifest, theme, lang, path, base_url=base_url, title=thanks_title(manifest, lang))
-    html = env.get_template("thanks.html").render(page=page, thanks=thanks_view(manifest, lang))
+def _thanks_page(
+    env: Environment, manifest: Manifest, theme: Theme, lang: str, base_url: str, outcome: str | None = None
+) -> bytes:
+    path = f"{lang}/thanks/{outcome}/" if outcome else f"{lang}/thanks/"
+    page = page_view(manifest, theme, lang, path, base_url=base_url, title=thanks_title(manifest, lang, outcome))
+    html = env.get_template("thanks.html").render(page=page, thanks=thanks_view(manifest, lang, outcome))
     return compact_html(html).encode("utf-8")
 
 

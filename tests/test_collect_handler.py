@@ -287,3 +287,14 @@ def test_a_manifest_store_failure_is_503_not_404(queue: ListQueue) -> None:
     deps = CollectDeps(manifests=BrokenManifests(), queue=queue, clock=lambda: NOW)
     response = handle(load_event("collect_json_post"), None, deps)
     assert response["statusCode"] == 503 and queue.sent == []
+
+
+def test_the_store_worker_stores_a_committed_sqs_batch_in_any_store(tmp_path: Path) -> None:
+    from functions.collect.worker import handle_batch
+    from functions.sqlite_store import SQLiteStore
+
+    store = SQLiteStore.in_data_dir(tmp_path)
+    batch = load_event("sqs_responses")
+    assert handle_batch(batch, None, store) == {"batchItemFailures": []}
+    assert handle_batch(batch, None, store) == {"batchItemFailures": []}  # redelivered: no duplicates
+    assert [(r.lang, r.tp) for r in store.responses("sumppi-kaynti")] == [("fi", "kassa"), ("sv", "poyta-qr")]

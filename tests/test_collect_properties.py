@@ -93,7 +93,7 @@ def deps_for(manifest: Manifest) -> CollectDeps:
     return CollectDeps(manifests=OneManifest(manifest), queue=ListQueue(), clock=lambda: NOW)
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_json_posts_never_raise_and_never_answer_5xx(data: st.DataObject) -> None:
     manifest = data.draw(manifests())

@@ -14,7 +14,7 @@ import zipfile
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, Final
 
 import boto3
 import checkout_on_path  # noqa: F401  (makes `infra` importable)
@@ -28,7 +28,7 @@ from infra.deploy import AwsClients, DeployOptions, deploy
 from infra.stack import DeployFailed
 
 ROOT = Path(__file__).resolve().parent.parent
-REGION = "eu-north-1"
+REGION: Final = "eu-north-1"
 STACK = "palaute-lahde"
 SITE_URL = "https://d1n2kasvi4uxi.cloudfront.net"
 API_URL = "https://k7xq2m9a1b.execute-api.eu-north-1.amazonaws.com"
@@ -120,8 +120,8 @@ Outputs:
 
 def test_dry_run_against_a_deployed_stack_shows_what_would_change(aws: boto3.Session, tmp_path: Path) -> None:
     cfn, s3 = aws.client("cloudformation"), aws.client("s3")
-    cfn.create_stack(StackName=STACK, TemplateBody=STANDIN, Parameters=[
-        {"ParameterKey": k, "ParameterValue": "v1"} for k in ("CodeBucket", "CodeKey", "LayerKey", "ReleaseId")])  # fmt: skip
+    given = [{"ParameterKey": k, "ParameterValue": "v1"} for k in ("CodeBucket", "CodeKey", "LayerKey", "ReleaseId")]
+    cfn.create_stack(StackName=STACK, TemplateBody=STANDIN, Parameters=given)
     bucket = cfn.describe_stacks(StackName=STACK)["Stacks"][0]["Outputs"][2]["OutputValue"]
     s3.put_object(Bucket=bucket, Key="vanha-kysely/form.json", Body=b"{}")  # a survey since removed
     lines: list[str] = []
@@ -142,7 +142,9 @@ def test_dry_run_against_a_deployed_stack_shows_what_would_change(aws: boto3.Ses
 
 
 def stack_description(status: str, parameters: dict[str, str] | None = None) -> dict[str, Any]:
-    outputs = {"SiteUrl": SITE_URL, "ApiUrl": API_URL, "SiteBucketName": SITE_BUCKET}
+    outputs = {"SiteUrl": SITE_URL, "ApiUrl": API_URL, "SiteBucketName": SITE_BUCKET,
+               "ResponsesTableName": "palaute-lahde-ResponsesTable-1AB2",
+               "TokensTableName": "palaute-lahde-Tokens-3CD4"}  # fmt: skip
     return {"Stacks": [{
         "StackId": STACK_ID, "StackName": STACK, "CreationTime": datetime(2026, 11, 2, tzinfo=UTC),
         "StackStatus": status, "Outputs": [{"OutputKey": k, "OutputValue": v} for k, v in outputs.items()],
@@ -199,6 +201,8 @@ def test_first_deploy_creates_the_stack_then_publishes_the_site_built_for_its_ur
     layer = zipfile.ZipFile(io.BytesIO(s3.get_object(Bucket=code_bucket, Key=params["LayerKey"])["Body"].read()))
     assert "python/pydantic/__init__.py" in layer.namelist()
     assert "  add     CollectFunction (AWS::Lambda::Function)" in lines
+    assert ("for `palaute token|report|export --aws`: export RESPONSES_TABLE=palaute-lahde-ResponsesTable-1AB2 "
+            "TOKENS_TABLE=palaute-lahde-Tokens-3CD4") in lines  # fmt: skip
     page = s3.get_object(Bucket=SITE_BUCKET, Key="lahde-asiakaskokemus/fi/index.html")
     html = page["Body"].read().decode("utf-8")
     assert f'href="{SITE_URL}/lahde-asiakaskokemus/fi/"' in html  # built for the stack's real URLs
@@ -292,7 +296,7 @@ def built_site(tmp_path: Path) -> Path:
     try:
         if not build_site(ROOT / "survey_specs", ROOT / "themes", out, base_url=SITE_URL, api_url=API_URL).problems:
             return out
-    except Exception:  # noqa: BLE001 - the build is another module's; this test is about the upload
+    except Exception:  # the build is another module's; this test is about the upload
         pass
     shutil.rmtree(out, ignore_errors=True)
     pages = {"lahde-asiakaskokemus/fi/index.html": "<h1>Miten onnistuimme?</h1>",

@@ -119,10 +119,10 @@ def _distribution_closure(requirements: list[str]) -> set[str]:
 
 def _copy_installed(distributions: set[str], target: Path) -> None:
     """Copy installed distributions' files (as pip would have put them) into `target`."""
-    site = Path(importlib.metadata.distribution("pydantic").locate_file(""))
+    site = Path(str(importlib.metadata.distribution("pydantic").locate_file("")))
     for name in distributions:
         for file in importlib.metadata.files(name) or []:
-            source = Path(file.locate())
+            source = Path(str(file.locate()))
             if source.is_file() and source.is_relative_to(site) and "__pycache__" not in source.parts:
                 destination = target / source.relative_to(site)
                 destination.parent.mkdir(parents=True, exist_ok=True)

@@ -307,3 +307,18 @@ def test_aggregator_streams_200000_responses_in_bounded_memory() -> None:
     assert grown < 1024 * 1024, f"memory grew by {grown / 1e3:.0f} kB over 10,000 responses"
     assert peak < 2 * 1024 * 1024, f"peak {peak / 1e3:.0f} kB"
     assert report.trend[0].start == date(2026, 11, 23)
+
+
+def test_folding_cells_early_gives_the_same_report(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When touchpoint × language × week × hidden combinations exceed the cell limit, cells are folded
+    into their groups early; the figures must not change."""
+    from report_data import synthetic
+
+    from functions.report import aggregate as aggregate_module
+
+    moment = datetime(2026, 12, 7, tzinfo=UTC)
+    roomy = as_json(aggregate(manifest(), synthetic(3000), generated_at=moment))
+    monkeypatch.setattr(aggregate_module, "CELLS", 3)
+    tight = as_json(aggregate(manifest(), synthetic(3000), generated_at=moment))
+    assert tight == roomy
+    assert roomy["breakdowns"]["hidden"]["campaign"]["joulu"]["responses"] == 1500

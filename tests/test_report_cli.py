@@ -92,3 +92,37 @@ def test_bad_dates_and_formats_are_usage_errors(data: Path) -> None:
 def test_report_without_data_says_which_folder_is_missing(tmp_path: Path) -> None:
     code, _, err = run("report", SURVEY, "--data", tmp_path / "tyhja")
     assert code == 1 and "palaute.sqlite3" in err
+
+
+def test_token_and_report_with_aws_use_the_deployed_tables_and_bucket(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import boto3
+    from moto import mock_aws
+
+    from functions.dynamodb_store import TABLE_KEYS, DynamoDBStore
+    from functions.tokens import TABLE_KEYS as TOKEN_KEYS
+    from functions.tokens import DynamoDBTokens
+
+    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
+                        "AWS_DEFAULT_REGION": "eu-north-1", "RESPONSES_TABLE": "palaute-responses",
+                        "TOKENS_TABLE": "palaute-tokens", "MANIFEST_BUCKET": "palaute-site"}.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    with mock_aws():
+        dynamodb, s3 = boto3.client("dynamodb"), boto3.client("s3")
+        dynamodb.create_table(TableName="palaute-responses", BillingMode="PAY_PER_REQUEST", **TABLE_KEYS)
+        dynamodb.create_table(TableName="palaute-tokens", BillingMode="PAY_PER_REQUEST", **TOKEN_KEYS)
+        s3.create_bucket(Bucket="palaute-site", CreateBucketConfiguration={"LocationConstraint": "eu-north-1"})
+        s3.put_object(Bucket="palaute-site", Key=f"{SURVEY}/form.json", Body=manifest().to_json().encode())
+        for item in nps_responses([10, 9, 6]):
+            DynamoDBStore(dynamodb, "palaute-responses").put(item)
+        code, out, _ = run("token", SURVEY, "--aws")
+        assert code == 0 and token_matches(DynamoDBTokens(dynamodb, "palaute-tokens"), SURVEY, out.split()[-1])
+        code, out, _ = run("report", SURVEY, "--aws", "--format", "json", "--out", "-")
+        assert code == 0 and json.loads(out)["questions"]["recommend"]["score"] == pytest.approx(100 / 3, abs=0.01)
+
+
+def test_aws_without_the_environment_names_the_missing_variable(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("TOKENS_TABLE", raising=False)
+    code, _, err = run("token", SURVEY, "--aws")
+    assert code == 1 and "TOKENS_TABLE" in err

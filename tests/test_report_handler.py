@@ -259,3 +259,33 @@ def test_lambda_handler_builds_aws_adapters_from_the_environment(aws: Any, monke
     finally:
         report_handler.aws_deps.cache_clear()
         report_handler._aws_clients.cache_clear()
+
+
+def test_scheduled_handler_finds_weekly_surveys_in_the_site_bucket(aws: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    from functions.dynamodb_store import TABLE_KEYS, DynamoDBStore
+
+    dynamodb = boto3.client("dynamodb")
+    dynamodb.create_table(TableName="palaute-responses", BillingMode="PAY_PER_REQUEST", **TABLE_KEYS)
+    aws.create_bucket(Bucket="palaute-site", CreateBucketConfiguration={"LocationConstraint": "eu-north-1"})
+    weekly = manifest(report=ReportSettings(schedule="weekly"))
+    aws.put_object(Bucket="palaute-site", Key=f"{SURVEY}/form.json", Body=weekly.to_json().encode())
+    aws.put_object(Bucket="palaute-site", Key="kahvila-palaute/form.json",
+                   Body=manifest(id="kahvila-palaute").to_json().encode())  # fmt: skip
+    for item in nps_responses([10, 9, 0]):
+        DynamoDBStore(dynamodb, "palaute-responses").put(item)
+    for name, value in {"RESPONSES_TABLE": "palaute-responses", "TOKENS_TABLE": "palaute-tokens",
+                        "REPORTS_BUCKET": "palaute-reports", "MANIFEST_BUCKET": "palaute-site"}.items():  # fmt: skip
+        monkeypatch.setenv(name, value)
+    report_handler.aws_deps.cache_clear()
+    report_handler._aws_clients.cache_clear()
+    try:
+        answer = report_handler.scheduled_handler({"detail-type": "Scheduled Event", "source": "aws.events"},
+                                                  FakeContext())  # type: ignore[arg-type]  # fmt: skip
+    finally:
+        report_handler.aws_deps.cache_clear()
+        report_handler._aws_clients.cache_clear()
+    assert answer == {"written": [latest_key(SURVEY, f) for f in ("html", "xlsx", "csv")]}
+    csv_text = (
+        aws.get_object(Bucket="palaute-reports", Key=latest_key(SURVEY, "csv"))["Body"].read().decode("utf-8-sig")
+    )
+    assert len(csv_text.splitlines()) == 1 + 3

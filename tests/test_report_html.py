@@ -134,3 +134,15 @@ def test_print_stylesheet_prepares_the_page_for_pdf() -> None:
 def test_filters_are_named_at_the_top_of_the_page() -> None:
     body, _, _ = produce(manifest(), synthetic(40), "html", Filters(touchpoint="myymala-vaasa"))
     assert "Näytetään vain" in body.decode() and "Myymälä Vaasa" in body.decode()
+
+
+def test_breakdown_tables_name_touchpoints_and_mark_thin_groups() -> None:
+    responses = [
+        *[response(i, {"recommend": 10}, tp="myymala-vaasa") for i in range(30)],
+        *[response(100 + i, {"recommend": 0}, tp="verkkokauppa") for i in range(4)],
+    ]
+    html = render(responses)
+    vaasa = html.split("Myymälä Vaasa</th>")[1].split("</tr>")[0]
+    web = html.split("Verkkokauppa</th>")[1].split("</tr>")[0]
+    assert "<td>30</td><td>100</td>" in vaasa
+    assert "<td>4</td><td>liian vähän (4)</td>" in web

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TextIO
 
 from functions.collect.handler import CollectDeps, handle
 from functions.local.server import ApiHandler, LocalApp, LocalServer
@@ -88,7 +88,6 @@ class LocalService:
         from site_builder.problems import BuildFailed
 
         with self._build_lock:
-            _forget_cached_themes()
             try:
                 result = build_site(self.options.specs, self.options.themes, self.site,
                                     base_url=self.base_url, api_url="")  # fmt: skip
@@ -110,7 +109,10 @@ class LocalService:
         from site_builder.qr import touchpoint_link
 
         issue = _token_issuer(self.options.data)
-        write: Callable[[str], Any] = lambda line: print(line, file=self.out, flush=True)  # noqa: E731
+
+        def write(line: str) -> None:
+            print(line, file=self.out, flush=True)
+
         write(f"Palaute is serving on {self.base_url}/ (Ctrl+C stops it)")
         for manifest in self.manifests():
             write(f"\n{manifest.id}: {manifest.title.get(manifest.default_language, '')}")
@@ -176,14 +178,6 @@ def _token_issuer(data: Path) -> Callable[[str], str] | None:
     tokens = SQLiteTokens.in_data_dir(data)
     return lambda survey: issue_token(tokens, survey)
 
-
-def _forget_cached_themes() -> None:
-    """The builder caches loaded themes per process; a long-running server must see edited themes."""
-    from site_builder import build
-
-    cache = getattr(build, "_themes", None)
-    if isinstance(cache, dict):
-        cache.clear()
 
 
 def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:

@@ -78,7 +78,7 @@ class LocalApp:
 class _RequestHandler(BaseHTTPRequestHandler):
     server: LocalServer
     server_version = "palaute"
-    timeout = 30  # an idle or stalled client cannot hold a thread (or a graceful shutdown) forever
+    timeout = 10  # an idle or stalled client cannot hold a thread (or a graceful shutdown) for long
 
     def _dispatch(self) -> None:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":

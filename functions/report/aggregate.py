@@ -16,7 +16,7 @@ from functions.manifest import Manifest, Question
 from functions.report import stats
 from functions.report.filters import NO_TOUCHPOINT, Filters, ResponseRecord, report_zone
 from functions.report.model import Breakdowns, Group, Headline, OutcomeSummary, QuestionSummary, Report, Week
-from functions.report.tallies import Tally, tally_for
+from functions.report.tallies import ScaleTally, Tally, tally_for
 
 COMMENTS_KEPT = 200
 """Newest free-text answers kept per question; the report also says how many there were in all."""
@@ -80,7 +80,7 @@ class Route:
 
     cell: GroupTally
     groups: list[GroupTally]
-    questions: dict[str, tuple[Callable[[object], Any], tuple[Keep, ...], Keep | None]]
+    questions: dict[str, Keep]
 
 
 class Aggregator:
@@ -151,13 +151,18 @@ class Aggregator:
             self.by_week[week] = self._group(headline_only=True)
         groups.append(self.by_week[week])
         cell = self._group(cell=True)
-        questions: dict[str, tuple[Callable[[object], Any], tuple[Keep, ...], Keep | None]] = {}
+        questions: dict[str, Keep] = {}
         for qid, tally in self.overall.tallies.items():
             if qid in cell.tallies:
                 hits: tuple[Keep, ...] = (cell.tallies[qid].hit,)
             else:  # kept out of cells (see _group): counted straight into every group
                 hits = tuple(group.tallies[qid].hit for group in groups if qid in group.tallies)
-            questions[qid] = (tally.accept, hits, getattr(tally, "keep", None) if len(hits) == 1 else None)
+            keep = getattr(tally, "keep", None) if len(hits) == 1 else None
+            cell_tally = cell.tallies.get(qid)
+            if isinstance(cell_tally, ScaleTally):
+                questions[qid] = cell_tally.counter()
+            else:
+                questions[qid] = _adder(tally.accept, hits, keep)
         route = self._routes[key] = Route(cell, groups, questions)
         return route
 
@@ -188,19 +193,11 @@ class Aggregator:
         cell.responses += 1
         if response.outcome is not None:
             cell.add_outcome(response.outcome)
-        questions = route.questions
+        adders = route.questions
         for qid, answer in response.answers.items():
-            found = questions.get(qid)
-            if found is None:
-                continue
-            accept, hits, keep = found
-            value = accept(answer)
-            if value is None:
-                continue
-            for hit in hits:
-                hit(value, response)
-            if keep is not None:
-                keep(value, response)
+            add = adders.get(qid)
+            if add is not None:
+                add(answer, response)
 
     def add_all(self, responses: Iterable[ResponseRecord]) -> Aggregator:
         add = self.add
@@ -259,6 +256,20 @@ class Aggregator:
             )
             monday += timedelta(days=7)
         return weeks
+
+
+def _adder(accept: Callable[[object], Any], hits: tuple[Keep, ...], keep: Keep | None) -> Keep:
+    """One call per answer: check it once, count it in every tally in `hits`, keep its text."""
+
+    def add(answer: object, response: ResponseRecord) -> None:
+        value = accept(answer)
+        if value is not None:
+            for hit in hits:
+                hit(value, response)
+            if keep is not None:
+                keep(value, response)
+
+    return add
 
 
 def _headlines(questions: dict[str, QuestionSummary]) -> dict[str, Headline]:

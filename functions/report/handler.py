@@ -25,10 +25,11 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, Response
 from aws_lambda_powertools.utilities.typing import LambdaContext
 
+from functions.manifest import Manifest
 from functions.manifests import ManifestSource
 from functions.report import FORMATS, write_report
 from functions.report.delivery import NO_STORE, Delivery
-from functions.report.filters import FilterError, parse_filters, stored_responses
+from functions.report.filters import FilterError, Filters, parse_filters, stored_responses
 from functions.store import ResponseStore
 from functions.tokens import TokenStore, token_matches
 
@@ -62,6 +63,23 @@ def _bearer(event: Mapping[str, Any]) -> str | None:
     return token.strip() or None if scheme.lower() == "bearer" else None
 
 
+def _request(params: Mapping[str, str], manifest: Manifest) -> tuple[str, Filters] | Response[str]:
+    """The format and filters asked for, or the 400 answer naming the parameter that is wrong."""
+    unknown = sorted(set(params) - set(PARAMETERS))
+    if unknown:
+        return _problem(400, f"unknown parameter {unknown[0]!r}; the report takes: {', '.join(PARAMETERS)}", unknown[0])
+    format = params.get("format") or "html"
+    if format not in FORMATS:
+        return _problem(400, f"format={format!r}: use one of {', '.join(FORMATS)}", "format")
+    try:
+        filters = parse_filters(
+            manifest, params.get("from"), params.get("to"), params.get("touchpoint"), params.get("lang")
+        )
+    except FilterError as err:
+        return _problem(400, str(err), err.parameter)
+    return format, filters
+
+
 def report_response(event: Mapping[str, Any], survey_id: str, deps: ReportDeps) -> Response[Any]:
     """The answer to one report request (the route body, kept apart so it reads the raw event only)."""
     token = _bearer(event)
@@ -78,35 +96,19 @@ def report_response(event: Mapping[str, Any], survey_id: str, deps: ReportDeps) 
         return _problem(
             403, f"this token does not open the report of {survey_id!r}; issue a new one with 'palaute token'"
         )
-    params: Mapping[str, str] = event.get("queryStringParameters") or {}
-    unknown = sorted(set(params) - set(PARAMETERS))
-    if unknown:
-        return _problem(400, f"unknown parameter {unknown[0]!r}; the report takes: {', '.join(PARAMETERS)}", unknown[0])
-    format = params.get("format") or "html"
-    if format not in FORMATS:
-        return _problem(400, f"format={format!r}: use one of {', '.join(FORMATS)}", "format")
-    try:
-        filters = parse_filters(
-            manifest, params.get("from"), params.get("to"), params.get("touchpoint"), params.get("lang")
-        )
-    except FilterError as err:
-        return _problem(400, str(err), err.parameter)
+    asked = _request(event.get("queryStringParameters") or {}, manifest)
+    if isinstance(asked, Response):
+        return asked
+    format, filters = asked
     started = time.perf_counter()
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
         body = cast(BinaryIO, spool)
         file = write_report(manifest, stored_responses(deps.store, manifest, filters), format, body, filters)
         size = body.tell()
         body.seek(0)
-        logger.info(
-            "report made",
-            extra={
-                "survey": manifest.id,
-                "format": format,
-                "bytes": size,
-                "filters": filters.as_json(),
-                "ms": round(1000 * (time.perf_counter() - started)),
-            },
-        )
+        elapsed = round(1000 * (time.perf_counter() - started))
+        logger.info("report made", extra={"survey": manifest.id, "format": format, "bytes": size, "ms": elapsed,
+                                          "filters": filters.as_json()})  # fmt: skip
         if format == "json":
             return Response(200, file.content_type, body.read().decode("utf-8"), NO_STORE)
         return deps.delivery.deliver(manifest.id, file, body)

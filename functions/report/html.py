@@ -18,7 +18,7 @@ from markupsafe import Markup
 from functions.manifest import Manifest
 from functions.report import charts
 from functions.report.labels import Words
-from functions.report.model import Group, Report
+from functions.report.model import CsatSummary, Group, NpsSummary, QuestionSummary, Report, ScaleSummary
 from functions.report.stats import MIN_RESPONSES
 from functions.report.views import QuestionView, QuestionViews, Table
 
@@ -70,15 +70,17 @@ def brand_css(manifest: Manifest) -> dict[str, str]:
     return props
 
 
-def _headline(words: Words, summary: object) -> str:
-    """One figure for a breakdown cell: NPS, CSAT % satisfied or mean, or 'too few'."""
-    if getattr(summary, "too_few", True):
-        return f"{words('too_few_short')} ({getattr(summary, 'n', 0)})"
-    if hasattr(summary, "score"):
+def _headline(words: Words, summary: QuestionSummary | None) -> str:
+    """One figure for a breakdown cell: NPS, CSAT % satisfied or mean; 'too few (n)' below 30 answers."""
+    if summary is None or summary.n == 0:
+        return "–"
+    if summary.too_few:
+        return f"{words('too_few_short')} ({summary.n})"
+    if isinstance(summary, NpsSummary):
         return words.number(summary.score, 0)
-    if hasattr(summary, "satisfied_pct"):
+    if isinstance(summary, CsatSummary):
         return words.percent(summary.satisfied_pct)
-    return words.number(getattr(summary, "mean", None), 2)
+    return words.number(summary.mean if isinstance(summary, ScaleSummary) else None, 2)
 
 
 def breakdown_table(

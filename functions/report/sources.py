@@ -65,19 +65,23 @@ def _environment(name: str) -> str:
 
 def open_aws(survey: str, with_store: bool) -> Sources:
     _check_id(survey)
+    tokens_table, manifest_bucket = _environment("TOKENS_TABLE"), _environment("MANIFEST_BUCKET")
+    responses_table = _environment("RESPONSES_TABLE") if with_store else ""
     import boto3
 
-    from functions.s3_manifests import S3Manifests
+    from functions.s3_manifests import ManifestUnavailable, S3Manifests
 
     dynamodb = boto3.client("dynamodb")
-    tokens = DynamoDBTokens(dynamodb, _environment("TOKENS_TABLE"))
-    manifest = S3Manifests(boto3.client("s3"), _environment("MANIFEST_BUCKET")).get(survey)
+    try:
+        manifest = S3Manifests(boto3.client("s3"), manifest_bucket).get(survey)
+    except ManifestUnavailable as err:
+        raise SourceError(f"could not read s3://{manifest_bucket}/{survey}/form.json: {err}") from None
     store: ResponseStore | None = None
     if with_store:
         from functions.dynamodb_store import DynamoDBStore
 
-        store = DynamoDBStore(dynamodb, _environment("RESPONSES_TABLE"))
-    return Sources(manifest, tokens, store)
+        store = DynamoDBStore(dynamodb, responses_table)
+    return Sources(manifest, DynamoDBTokens(dynamodb, tokens_table), store)
 
 
 def _check_id(survey: str) -> None:

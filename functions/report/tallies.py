@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
@@ -108,7 +109,24 @@ class ScaleTally:
         self.counts[index] += 1
 
     def merge(self, other: ScaleTally) -> None:
-        self.counts = [a + b for a, b in zip(self.counts, other.counts, strict=True)]
+        counts = self.counts  # in place: `counter` closures hold this very list
+        for index, count in enumerate(other.counts):
+            counts[index] += count
+
+    def counter(self) -> Callable[[object, ResponseRecord], None]:
+        """accept + hit in one call with everything in local variables: the hot path for scales."""
+        counts, low, high, accept = self.counts, self.low, self.high, self.accept
+
+        def count(answer: object, response: ResponseRecord) -> None:
+            if answer.__class__ is int:
+                if low <= answer <= high:
+                    counts[answer - low] += 1
+            else:
+                index = accept(answer)
+                if index is not None:
+                    counts[index] += 1
+
+        return count
 
     def by_value(self) -> dict[int, int]:
         return {self.low + i: c for i, c in enumerate(self.counts)}

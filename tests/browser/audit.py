@@ -13,6 +13,7 @@ import os
 import re
 import shutil
 import subprocess
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -50,8 +51,8 @@ def ensure_axe() -> Path:
 SCRIPT_TAG = re.compile(r"<script\b[^>]*>.*?</script\s*>", re.IGNORECASE | re.DOTALL)
 
 
-def without_page_scripts(page: Any) -> None:
-    """Serve the page's documents with their <script>s cut out and block script files.
+def without_page_scripts(target: Any) -> None:
+    """Serve a page's (or a context's) documents with their <script>s cut out and block script files.
 
     The page then is what a respondent with JavaScript off gets, while axe (added by the test)
     still runs: a context with JavaScript disabled would not run axe either.
@@ -66,13 +67,19 @@ def without_page_scripts(page: Any) -> None:
         else:
             route.continue_()
 
-    page.route("**/*", strip)
+    target.route("**/*", strip)
+
+
+@lru_cache(maxsize=1)
+def _source(axe: Path) -> str:
+    return axe.read_text(encoding="utf-8")
 
 
 def axe_violations(page: Any, axe: Path) -> list[dict[str, Any]]:
     """Every WCAG 2.0–2.2 A/AA violation axe finds in the page as it is now."""
     if not page.evaluate("() => typeof window.axe === 'object'"):
-        page.add_script_tag(path=str(axe))
+        # Evaluated rather than added as a <script>: several times faster for axe's 500 kB.
+        page.evaluate(_source(axe) + "\n;undefined")
     options = {"runOnly": {"type": "tag", "values": WCAG_TAGS}, "resultTypes": ["violations"]}
     result = page.evaluate("options => axe.run(document, options)", options)
     return list(result["violations"])

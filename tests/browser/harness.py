@@ -44,6 +44,12 @@ class ExampleSurvey:
     touchpoints: list[str]
 
 
+def example_spec(survey: str, specs: Path = ROOT / "survey_specs") -> dict[str, Any]:
+    """An example spec as plain data, for texts a test expects on screen (thanks, outcome titles)."""
+    data: Any = YAML(typ="safe").load((specs / f"{survey}.yaml").read_text(encoding="utf-8"))
+    return dict(data)
+
+
 def example_surveys(specs: Path = ROOT / "survey_specs") -> list[ExampleSurvey]:
     """The example specs, read at collection time so every page can be its own test."""
     surveys = []

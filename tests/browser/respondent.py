@@ -11,6 +11,8 @@ import json
 import re
 from typing import Any
 
+from audit import focus_indicator
+
 BACK_WORDS = re.compile(r"edellinen|takaisin|föregående|tillbaka|back|previous", re.IGNORECASE)
 WAIT_MS = 10_000
 """Every wait in the journeys is bounded by this (a page that never reacts fails, it never hangs)."""
@@ -85,3 +87,61 @@ def stored_documents(rows: list[Any]) -> list[dict[str, Any]]:
 def wait_for_thanks(page: Any, path: str) -> None:
     """The thank-you page of `path` (e.g. `/lahde-asiakaskokemus/fi/thanks/`) is loaded."""
     page.wait_for_url(re.compile(re.escape(path) + r"(\?.*)?$"), timeout=WAIT_MS)
+
+
+def wait_for_section(page: Any, index: int) -> None:
+    """The survey shows its page section `index` and no other (the script pages the form)."""
+    page.wait_for_function(
+        """index => {
+          const shown = [...document.querySelectorAll('section.page')].filter(s => s.checkVisibility());
+          return shown.length === 1 && shown[0].dataset.page === String(index);
+        }""",
+        arg=index,
+        timeout=WAIT_MS,
+    )
+
+
+class KeyboardRespondent:
+    """A respondent with a keyboard only. After every key press the focus must be somewhere (never
+    <body>) and drawn (an outline or box shadow of 2 px or more); `stops` keeps the trail for messages."""
+
+    def __init__(self, page: Any) -> None:
+        self.page = page
+        self.stops: list[str] = []
+
+    def press(self, key: str, *, check: bool = True) -> None:
+        self.page.keyboard.press(key)
+        if check:
+            self.check_focus(f"after {key}")
+
+    def check_focus(self, when: str) -> None:
+        where = focus_indicator(self.page)
+        self.stops.append(str(where["element"]))
+        trail = " → ".join(self.stops[-8:])
+        assert where["element"] != "body", f"focus was lost to <body> {when} (trail: {trail})"
+        assert where["visible"], f"focus on {where['element']} is not visible {when}: {where} (trail: {trail})"
+
+    def focused(self, selector: str) -> bool:
+        return bool(self.page.evaluate("s => Boolean(document.activeElement?.matches(s))", selector))
+
+    def tab_to(self, selector: str, *, backwards: bool = False, limit: int = 40) -> None:
+        """Tab (or Shift+Tab) until the focused element matches `selector`."""
+        for _ in range(limit):
+            if self.focused(selector):
+                return
+            self.press("Shift+Tab" if backwards else "Tab")
+        assert self.focused(selector), f"{limit} presses never reached {selector} (trail: {self.stops[-10:]})"
+
+    def tab_to_forward_button(self) -> None:
+        forward_button(self.page)
+        self.tab_to("[data-qa-forward]")
+
+    def pick_on_scale(self, steps: int) -> None:
+        """In a radio group whose first radio has focus: Space picks it, each right arrow the next one."""
+        self.press("Space")
+        for _ in range(steps):
+            self.press("ArrowRight")
+
+    def type(self, text: str) -> None:
+        self.page.keyboard.type(text)
+        self.check_focus(f"after typing {text[:20]!r}")

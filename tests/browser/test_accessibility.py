@@ -7,6 +7,7 @@ once, so all content is checked) and with it on (what the script adds: paging, e
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +53,25 @@ def _built_html(server: Server) -> set[str]:
 
 
 @pytest.fixture(scope="module")
+def audited(browser: Any, axe: Path) -> Iterator[Any]:
+    """One desktop tab for the read-only audits, axe preloaded into every document it opens."""
+    context = browser.new_context(**DESKTOP)
+    context.add_init_script(path=str(axe))
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def audited_without_script(browser: Any, axe: Path) -> Iterator[Any]:
+    """The same, but every page arrives as it does with JavaScript off (see `without_page_scripts`)."""
+    context = browser.new_context(**DESKTOP)
+    without_page_scripts(context)
+    context.add_init_script(path=str(axe))
+    yield context.new_page()
+    context.close()
+
+
+@pytest.fixture(scope="module")
 def report_headers(server: Server) -> dict[str, str]:
     """A report token for the store survey, after six responses (enough for every figure to show)."""
     for answers, lang in REPORT_ANSWERS:
@@ -67,64 +87,63 @@ def test_every_built_page_is_in_the_audit(server: Server) -> None:
 
 
 @pytest.mark.parametrize("path", SURVEY_PAGES)
-def test_survey_page_has_no_axe_violations_with_the_script(server: Server, page: Any, axe: Path, path: str) -> None:
-    _open(page, server.url + path + "?tp=verkkokauppa&campaign=joulu")
-    assert_no_violations(page, axe, path)
+def test_survey_page_has_no_axe_violations_with_the_script(server: Server, audited: Any, axe: Path, path: str) -> None:
+    _open(audited, server.url + path + "?tp=verkkokauppa&campaign=joulu")
+    assert_no_violations(audited, axe, path)
 
 
 @pytest.mark.parametrize("path", SURVEY_PAGES)
 def test_survey_page_has_no_axe_violations_without_the_script(
-    server: Server, page: Any, axe: Path, path: str
+    server: Server, audited_without_script: Any, axe: Path, path: str
 ) -> None:
-    without_page_scripts(page)
-    _open(page, server.url + path)
-    assert_no_violations(page, axe, path + " (JavaScript off)")
+    _open(audited_without_script, server.url + path)
+    assert_no_violations(audited_without_script, axe, path + " (JavaScript off)")
 
 
 @pytest.mark.parametrize("path", THANKS_PAGES)
-def test_thank_you_page_has_no_axe_violations(server: Server, page: Any, axe: Path, path: str) -> None:
-    _open(page, server.url + path)
-    assert_no_violations(page, axe, path)
+def test_thank_you_page_has_no_axe_violations(server: Server, audited: Any, axe: Path, path: str) -> None:
+    _open(audited, server.url + path)
+    assert_no_violations(audited, axe, path)
 
 
 @pytest.mark.parametrize("lang", ["fi", "sv"])
 def test_thank_you_page_showing_a_quiz_outcome_has_no_axe_violations(
-    server: Server, page: Any, axe: Path, lang: str
+    server: Server, audited: Any, axe: Path, lang: str
 ) -> None:
-    _open(page, f"{server.url}/digikypsyys/{lang}/thanks/?outcome=uudistaja")
-    page.locator("#outcome").wait_for(state="visible", timeout=WAIT_MS)
-    assert_no_violations(page, axe, f"/digikypsyys/{lang}/thanks/ with an outcome")
+    _open(audited, f"{server.url}/digikypsyys/{lang}/thanks/?outcome=uudistaja")
+    audited.locator("#outcome").wait_for(state="visible", timeout=WAIT_MS)
+    assert_no_violations(audited, axe, f"/digikypsyys/{lang}/thanks/ with an outcome")
 
 
 @pytest.mark.parametrize("path", SIGN_PAGES)
-def test_sign_page_has_no_axe_violations(server: Server, page: Any, axe: Path, path: str) -> None:
-    _open(page, server.url + path)
-    assert_no_violations(page, axe, path)
+def test_sign_page_has_no_axe_violations(server: Server, audited: Any, axe: Path, path: str) -> None:
+    _open(audited, server.url + path)
+    assert_no_violations(audited, axe, path)
 
 
 @pytest.mark.parametrize("path", ["/messu-tyytyvaisyys/fi/", "/lahde-asiakaskokemus/sv/", "/digikypsyys/fi/"])
 def test_error_summary_after_an_empty_submit_has_no_axe_violations(
-    server: Server, page: Any, axe: Path, path: str
+    server: Server, audited: Any, axe: Path, path: str
 ) -> None:
-    _open(page, server.url + path)
-    go_forward(page)
-    summary = page.locator("[data-error-summary]")
+    _open(audited, server.url + path)
+    go_forward(audited)
+    summary = audited.locator("[data-error-summary]")
     summary.wait_for(state="visible", timeout=WAIT_MS)
     assert summary.locator("a").count() >= 1, "the error summary lists no question to fix"
-    assert page.locator(".q[data-invalid]").count() >= 1, "no question is marked as needing an answer"
-    assert_no_violations(page, axe, path + " showing the error summary")
+    assert audited.locator(".q[data-invalid]").count() >= 1, "no question is marked as needing an answer"
+    assert_no_violations(audited, axe, path + " showing the error summary")
 
 
 def test_report_page_has_no_axe_violations(
-    server: Server, browser: Any, axe: Path, report_headers: dict[str, str]
+    server: Server, audited: Any, axe: Path, report_headers: dict[str, str]
 ) -> None:
-    context = browser.new_context(extra_http_headers=report_headers, **DESKTOP)
+    audited.set_extra_http_headers(report_headers)
     try:
-        page = context.new_page()
-        _open(page, server.url + REPORT)
-        assert_no_violations(page, axe, "the HTML report")
+        _open(audited, server.url + REPORT)
     finally:
-        context.close()
+        audited.set_extra_http_headers({})
+    assert audited.locator(".count").inner_text().strip() == str(len(REPORT_ANSWERS))
+    assert_no_violations(audited, axe, "the HTML report")
 
 
 @pytest.mark.parametrize("zoom", list(ZOOMS))
@@ -133,8 +152,8 @@ def test_pages_reflow_without_sideways_scrolling_when_zoomed(
     server: Server, browser: Any, zoom: str, script: str, report_headers: dict[str, str]
 ) -> None:
     """1280 px at 200 % and 400 % zoom is 640 and 320 CSS pixels of viewport (WCAG 1.4.10)."""
-    javascript = script == "script"
-    context = browser.new_context(viewport=ZOOMS[zoom], java_script_enabled=javascript, extra_http_headers=report_headers)
+    context = browser.new_context(viewport=ZOOMS[zoom], java_script_enabled=script == "script",
+                                  extra_http_headers=report_headers)  # fmt: skip
     failures = []
     try:
         page = context.new_page()
