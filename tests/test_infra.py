@@ -9,7 +9,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-import checkout_on_path  # noqa: F401  (makes `infra` importable)
 import pytest
 
 from infra.imports import import_closure, module_file

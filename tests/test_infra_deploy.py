@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any, Final
 
 import boto3
-import checkout_on_path  # noqa: F401  (makes `infra` importable)
 import pytest
 from botocore.stub import ANY, Stubber
 from moto import mock_aws
@@ -83,8 +82,12 @@ def test_dry_run_prints_the_plan_and_creates_nothing(aws: boto3.Session, tmp_pat
     assert f"CodeKey    = {STACK}/code/functions-" in plan
     assert "add     CollectFunction (AWS::Lambda::Function)" in plan
     assert "add     ResponsesTable (AWS::DynamoDB::Table)" in plan
-    assert "upload  digikypsyys/fi/index.html  [text/html; charset=utf-8; no-cache]" in plan
-    assert "upload  lahde-asiakaskokemus/form.json  [application/json; public, max-age=60]" in plan
+    uploads = {f.key: (f.content_type, f.cache_control) for f in result.site.upload}
+    assert uploads["lahde-asiakaskokemus/fi/index.html"] == ("text/html; charset=utf-8", "no-cache")
+    listed = [line.split()[1] for line in lines if line.startswith("  upload  ")]
+    assert listed == [f.key for f in result.site.upload][: len(listed)]  # assets first, HTML last
+    assert uploads[listed[0]][1] == "public, max-age=31536000, immutable"
+    assert f"{len(uploads)} to upload, 0 unchanged, 0 to delete" in plan
     assert "pydantic==" in plan and "aws_lambda_powertools==" in plan  # the layer's pins
     assert result.site.upload and not result.stack_changed
     assert aws.client("s3").list_buckets()["Buckets"] == []

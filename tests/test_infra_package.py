@@ -15,7 +15,6 @@ import sys
 import zipfile
 from pathlib import Path
 
-import checkout_on_path  # noqa: F401  (makes `infra` importable)
 import pytest
 from packaging.requirements import Requirement
 

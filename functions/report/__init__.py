@@ -2,12 +2,14 @@
 HTML (print-ready), CSV, XLSX or JSON. `produce` and `write_report` are what the command line,
 the HTTP handler and the weekly schedule all call.
 
-    aggregate.py  responses → Report (tallies.py per question, stats.py for the figures)
-    model.py      the Report and its JSON shape
+    aggregate.py, tallies.py, stats.py   responses → Report, one pass, bounded memory
+    model.py                             the Report and its JSON shape
     html.py, views.py, charts.py, labels.py, templates/report.html   the HTML page
-    csv.py, xlsx.py, rows.py, json.py                                 the other formats
-    filters.py    date range, touchpoint and language
-    handler.py, delivery.py                                           the HTTP API (AWS and local)
+    csv.py, xlsx.py, rows.py, json.py    the other formats
+    filters.py                           date range, touchpoint and language
+    handler.py, delivery.py              the HTTP API (AWS and the local server)
+    schedule.py                          the weekly files in the reports bucket
+    sources.py                           where `palaute report` and `palaute token` find things
 """
 
 from __future__ import annotations

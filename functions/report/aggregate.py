@@ -1,8 +1,12 @@
 """One streaming pass from responses to a `Report`: the pure core every report format shares.
 
-Memory is bounded by questions × groups (groups: the whole survey, each touchpoint, language,
-hidden value and ISO week), never by the number of responses: the aggregator sees each response
-once, adds it to the tallies of the groups it belongs to, and forgets it.
+Memory is bounded by questions × (groups + CELLS), never by the number of responses. Groups
+are the whole survey, each touchpoint, language, hidden value and ISO week. The aggregator sees
+each response once, counts it into the cell of responses that share its touchpoint, language,
+week and hidden values, and forgets it; cells are folded into their groups at the end (or
+whenever there are CELLS of them), which costs one count per answer instead of one per group.
+`number` questions stay out of cells (their distinct values would make cells heavy) and are
+counted straight into each group; the newest comments go straight to the whole survey's list.
 """
 
 from __future__ import annotations
@@ -70,13 +74,13 @@ class GroupTally:
 
 
 Keep = Callable[[Any, ResponseRecord], None]
+"""Counts (or keeps) one answer of a response."""
 
 
 @dataclass
 class Route:
-    """Responses that share touchpoint, language, week and hidden values: counted once in `cell`,
-    folded into each of their `groups` later. Counting each response into one cell instead of
-    four or five groups is what makes the pass fast; `keeps` feed the whole survey's comment lists."""
+    """Where a response with given traits goes: its `cell`, the `groups` the cell folds into, and
+    per question the one function that counts an answer (see `_adder`)."""
 
     cell: GroupTally
     groups: list[GroupTally]

@@ -14,8 +14,9 @@ from pathlib import Path
 
 from functions.manifest import Manifest
 from functions.manifests import SURVEY_ID, DirectoryManifests
+from functions.sqlite_store import DATABASE_NAME
 from functions.store import ResponseStore
-from functions.tokens import DATABASE_NAME, DynamoDBTokens, SQLiteTokens, TokenStore
+from functions.tokens import DynamoDBTokens, SQLiteTokens, TokenStore
 
 
 class SourceError(Exception):

@@ -268,9 +268,15 @@ class NumberTally:
     def hit(self, answer: float, response: ResponseRecord) -> None:
         self.n += 1
         self.total += answer
-        self.low = answer if self.low is None else min(self.low, answer)
-        self.high = answer if self.high is None else max(self.high, answer)
-        self.values.add(answer)
+        if self.low is None or answer < self.low:
+            self.low = answer
+        if self.high is None or answer > self.high:
+            self.high = answer
+        values = self.values
+        if values.digits is None and answer in values.counts:  # the common case: a value seen before
+            values.counts[answer] += 1
+        else:
+            values.add(answer)
 
     def merge(self, other: NumberTally) -> None:
         if other.low is None or other.high is None:
