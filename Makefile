@@ -40,7 +40,7 @@ test-fast: $(STAMP)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check site_builder functions
-	$(VENV)/bin/mypy site_builder functions
+	$(VENV)/bin/mypy site_builder functions infra
 
 ## bench: benchmarks print their figures (see docs/benchmarks.md)
 bench: $(STAMP)
