@@ -166,7 +166,12 @@ def _choices(question: Question, dom_id: str, lang: str) -> dict[str, Any]:
         choice = ChoiceView(id=f"{dom_id}.{len(choices)}", value="other", label=message(lang, "other"))
         other = OtherView(choice=choice, input_id=f"{dom_id}.other", name=f"{question.id}.other",
                           label=message(lang, "other_label"), maxlength=DEFAULT_MAX_LENGTH[False])  # fmt: skip
-    return {"choices": choices, "other": other, "choices_min": question.min_choices, "choices_max": question.max_choices}
+    return {
+        "choices": choices,
+        "other": other,
+        "choices_min": question.min_choices,
+        "choices_max": question.max_choices,
+    }
 
 
 def _choose_hint(question: Question, lang: str) -> str:

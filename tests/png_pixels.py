@@ -79,7 +79,9 @@ def read_png(data: bytes) -> GreyImage:
         for x in range(width):
             if depth < 8:
                 value = (row[x * depth // 8] >> (8 - depth - (x * depth) % 8)) & ((1 << depth) - 1)
-                grey = value * 255 // ((1 << depth) - 1) if colour == 0 else sum(palette[value * 3 : value * 3 + 3]) // 3
+                grey = (
+                    value * 255 // ((1 << depth) - 1) if colour == 0 else sum(palette[value * 3 : value * 3 + 3]) // 3
+                )
             elif colour in (0, 4):
                 grey = row[x * CHANNELS[colour]]
             elif colour == 3:

@@ -7,7 +7,6 @@ text and the call to action in every survey language.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -80,7 +79,7 @@ def test_a_smudged_code_still_reads() -> None:
 
 
 def test_each_touchpoint_gets_a_sign_page(built: dict[str, tuple[Manifest, dict[str, bytes]]]) -> None:
-    for manifest, tp, files in touchpoints(built):
+    for _, tp, files in touchpoints(built):
         assert f"signs/{tp}.html" in files
     assert {name for _, files in built.values() for name in files if name.startswith("signs/")} == {
         f"signs/{tp}.html" for _, tp, _ in touchpoints(built)
@@ -90,7 +89,7 @@ def test_each_touchpoint_gets_a_sign_page(built: dict[str, tuple[Manifest, dict[
 def test_the_sign_carries_the_qr_code_inline_and_the_link_as_text(
     built: dict[str, tuple[Manifest, dict[str, bytes]]],
 ) -> None:
-    manifest, files = built["lahde-asiakaskokemus"]
+    _, files = built["lahde-asiakaskokemus"]
     html = files["signs/myymala-tampere.html"].decode()
     link = f"{SITE}/lahde-asiakaskokemus/?tp=myymala-tampere"
     assert scalable(qr_svg(link).decode()) in html
@@ -109,7 +108,7 @@ def test_the_sign_carries_the_qr_code_inline_and_the_link_as_text(
 def test_the_sign_calls_to_action_in_every_survey_language(
     built: dict[str, tuple[Manifest, dict[str, bytes]]],
 ) -> None:
-    manifest, files = built["lahde-asiakaskokemus"]
+    _, files = built["lahde-asiakaskokemus"]
     page = parse_page(files["signs/myymala-kamppi.html"])
     assert page.find("html").get("lang") == "fi"  # type: ignore[union-attr]
     assert text_of(next(page.iter("h1"))) == "Miten onnistuimme?"
@@ -127,7 +126,7 @@ def test_the_sign_calls_to_action_in_every_survey_language(
 def test_the_sign_wears_the_brand_and_prints_on_one_a5_sheet(
     built: dict[str, tuple[Manifest, dict[str, bytes]]],
 ) -> None:
-    manifest, files = built["messu-tyytyvaisyys"]
+    _, files = built["messu-tyytyvaisyys"]
     html = files["signs/osasto-tabletti.html"].decode()
     page = parse_page(html)
     logo = next(page.iter("img"))
@@ -138,7 +137,7 @@ def test_the_sign_wears_the_brand_and_prints_on_one_a5_sheet(
 
 
 def test_a_sign_loads_nothing_from_another_host(built: dict[str, tuple[Manifest, dict[str, bytes]]]) -> None:
-    for manifest, tp, files in touchpoints(built):
+    for _, tp, files in touchpoints(built):
         page = parse_page(files[f"signs/{tp}.html"])
         for element in page.iter():
             if element.tag in ("img", "script", "link"):

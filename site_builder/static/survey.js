@@ -432,7 +432,7 @@ form.reset();
 responseId = newId();
 dirty = false;
 showErrors([]);
-say(stored().length ? texts.queued : '');
+say('');
 form.hidden = false;
 form.inert = false;
 thanks.hidden = true;
@@ -501,7 +501,8 @@ shut = shut || !notice.hidden;
 if (shut) all('input,textarea,button', form).forEach((field) => { field.disabled = true; });
 
 update();
-if (stored().length) say(texts.queued);
+// A response left from an earlier visit is this respondent's; a kiosk's next visitor never sent one.
+if (stored().length && !kiosk) say(texts.queued);
 root.addEventListener('online', () => {
 attempt = 0;
 flush();

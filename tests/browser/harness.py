@@ -37,11 +37,13 @@ DESKTOP = {"viewport": {"width": 1280, "height": 800}}
 
 @dataclass(frozen=True)
 class ExampleSurvey:
-    """What the suite needs to know of an example spec to visit its pages: id, languages, touchpoints."""
+    """What the suite needs to know of an example spec to visit its pages."""
 
     id: str
     languages: list[str]
     touchpoints: list[str]
+    outcomes: list[str]
+    """A quiz's outcome ids: each has its own thank-you page, thanks/<outcome>/."""
 
 
 def example_spec(survey: str, specs: Path = ROOT / "survey_specs") -> dict[str, Any]:
@@ -56,7 +58,8 @@ def example_surveys(specs: Path = ROOT / "survey_specs") -> list[ExampleSurvey]:
     for path in sorted(specs.glob("*.yaml")):
         data: Any = YAML(typ="safe").load(path.read_text(encoding="utf-8"))
         touchpoints = [str(tp["id"]) for tp in data.get("touchpoints") or []]
-        surveys.append(ExampleSurvey(str(data["id"]), [str(lang) for lang in data["languages"]], touchpoints))
+        outcomes = [str(outcome["id"]) for outcome in (data.get("quiz") or {}).get("outcomes", [])]
+        surveys.append(ExampleSurvey(str(data["id"]), [str(lang) for lang in data["languages"]], touchpoints, outcomes))
     return surveys
 
 

@@ -17,6 +17,29 @@ BACK_WORDS = re.compile(r"edellinen|takaisin|föregående|tillbaka|back|previous
 WAIT_MS = 10_000
 """Every wait in the journeys is bounded by this (a page that never reacts fails, it never hangs)."""
 
+STORE_RESPONSES = [
+    {"lang": "fi", "tp": "myymala-kamppi", "hidden": {"campaign": "kevat"}, "answers": {
+        "recommend": 10, "praise": "Myyjä löysi juuri oikean koon.", "satisfaction": 5, "effort": 7,
+        "topics": ["service"], "channel": "friend", "store_aspects": {"staff": 5, "queue": 4}, "visits": 12}},
+    {"lang": "fi", "tp": "verkkokauppa", "hidden": {"campaign": "joulu"}, "answers": {
+        "recommend": 9, "satisfaction": 4, "effort": 6, "topics": ["price", "selection"], "channel": "ad",
+        "store_aspects": {"staff": 4, "queue": 3}, "visits": 4}},
+    {"lang": "fi", "tp": "myymala-tampere", "answers": {
+        "recommend": 3, "reason": "Kassajono oli pitkä ja itsepalvelukassa rikki.", "satisfaction": 2,
+        "effort": 2, "topics": ["price"], "channel": "other", "channel.other": "Lehtimainoksesta"}},
+    {"lang": "sv", "tp": "verkkokauppa", "hidden": {"campaign": "joulu"}, "answers": {
+        "recommend": 7, "satisfaction": 4, "effort": 5, "topics": ["delivery"], "channel": "social"}},
+    {"lang": "sv", "tp": "myymala-kamppi", "answers": {
+        "recommend": 6, "reason": "Kunde ha fler storlekar i lager.", "satisfaction": 3, "topics": ["selection"],
+        "visits": 1}},
+    {"lang": "fi", "tp": "verkkokauppa", "hidden": {"campaign": "joulu"}, "answers": {
+        "recommend": 10, "praise": "Toimitus tuli päivässä.", "satisfaction": 5, "effort": 7,
+        "store_aspects": {"staff": 5, "queue": 5}, "contact_ok": True, "contact_email": "aino.virtanen@example.fi"}},
+    {"lang": "en", "tp": "asiakaspalvelu", "answers": {
+        "recommend": 8, "satisfaction": 4, "effort": 4, "topics": ["service", "price"], "channel": "friend"}},
+]  # fmt: skip
+"""Kauppa Lähde's customers, as the page's script would post them: enough for every report figure."""
+
 FORWARD_BUTTON = """(back) => {
   const form = document.querySelector('form[data-survey]');
   if (!form) return null;

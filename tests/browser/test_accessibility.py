@@ -13,29 +13,21 @@ from typing import Any
 
 import pytest
 from audit import assert_no_violations, focus_indicator, horizontal_overflow, without_page_scripts
-from harness import DESKTOP, Server, example_surveys
-from respondent import WAIT_MS, forward_button, go_forward
+from harness import DESKTOP, Server, example_spec, example_surveys
+from playwright.sync_api import expect
+from respondent import STORE_RESPONSES, WAIT_MS, answer, forward_button, go_forward
 
 EXAMPLES = example_surveys()
 SURVEY_PAGES = [f"/{s.id}/{lang}/" for s in EXAMPLES for lang in s.languages] + [f"/{s.id}/" for s in EXAMPLES]
-THANKS_PAGES = [f"/{s.id}/{lang}/thanks/" for s in EXAMPLES for lang in s.languages]
+THANKS_PAGES = [
+    f"/{s.id}/{lang}/thanks/{tail}"
+    for s in EXAMPLES
+    for lang in s.languages
+    for tail in ["", *(f"{o}/" for o in s.outcomes)]
+]
 SIGN_PAGES = [f"/{s.id}/signs/{tp}.html" for s in EXAMPLES for tp in s.touchpoints]
 REPORT = "/v1/surveys/lahde-asiakaskokemus/report?format=html"
 ZOOMS = {"200%": {"width": 640, "height": 400}, "400%": {"width": 320, "height": 200}}
-
-REPORT_ANSWERS = [
-    ({"recommend": 10, "praise": "Myyjä löysi juuri oikean koon.", "satisfaction": 5, "effort": 7,
-      "topics": ["service"], "channel": "friend", "store_aspects": {"staff": 5, "queue": 4}, "visits": 12}, "fi"),
-    ({"recommend": 9, "satisfaction": 4, "effort": 6, "topics": ["price", "selection"], "channel": "ad",
-      "store_aspects": {"staff": 4, "queue": 3}, "visits": 4}, "fi"),
-    ({"recommend": 3, "reason": "Kassajono oli pitkä ja itsepalvelukassa rikki.", "satisfaction": 2,
-      "effort": 2, "topics": ["price"], "channel": "other", "channel.other": "Lehtimainoksesta"}, "fi"),
-    ({"recommend": 7, "satisfaction": 4, "effort": 5, "topics": ["delivery"], "channel": "social"}, "sv"),
-    ({"recommend": 8, "satisfaction": 3, "reason": "", "topics": ["selection"], "visits": 1}, "sv"),
-    ({"recommend": 10, "praise": "Toimitus tuli päivässä.", "satisfaction": 5, "effort": 7,
-      "store_aspects": {"staff": 5, "queue": 5}, "contact_ok": True, "contact_email": "aino.virtanen@example.fi"},
-     "fi"),
-]  # fmt: skip
 
 
 def _open(page: Any, url: str) -> None:
@@ -74,8 +66,7 @@ def audited_without_script(browser: Any, axe: Path) -> Iterator[Any]:
 @pytest.fixture(scope="module")
 def report_headers(server: Server) -> dict[str, str]:
     """A report token for the store survey, after six responses (enough for every figure to show)."""
-    for answers, lang in REPORT_ANSWERS:
-        body = {"lang": lang, "tp": "myymala-kamppi", "hidden": {"campaign": "kevat"}, "answers": answers}
+    for body in STORE_RESPONSES:
         assert server.post_response("lahde-asiakaskokemus", body) == 202
     return {"Authorization": f"Bearer {server.token('lahde-asiakaskokemus')}"}
 
@@ -142,7 +133,7 @@ def test_report_page_has_no_axe_violations(
         _open(audited, server.url + REPORT)
     finally:
         audited.set_extra_http_headers({})
-    assert audited.locator(".count").inner_text().strip() == str(len(REPORT_ANSWERS))
+    assert audited.locator(".count").inner_text().strip() == str(len(STORE_RESPONSES))
     assert_no_violations(audited, axe, "the HTML report")
 
 
@@ -219,3 +210,20 @@ def test_every_keyboard_stop_shows_a_visible_focus(server: Server, page: Any, pa
             break
     else:
         pytest.fail(f"60 presses of Tab never reached the button that moves on: {stops}")
+
+
+def test_kiosk_thank_you_screen_and_idle_warning_have_no_axe_violations(server: Server, page: Any, axe: Path) -> None:
+    """The tablet's own states: the thank-you shown in place of the form, and "are you still there?"."""
+    page.clock.install()
+    _open(page, server.url + "/messu-tyytyvaisyys/sv/?tp=osasto-tabletti")
+    answer(page, "satisfaction", 4)
+    idle = example_spec("messu-tyytyvaisyys")["kiosk"]["idle_seconds"]
+    page.clock.run_for((idle + 1) * 1000)  # the warning opens; its countdown is not yet over
+    dialog = page.locator("[data-idle]")
+    expect(dialog).to_be_visible(timeout=WAIT_MS)
+    assert_no_violations(page, axe, "the kiosk's idle warning")
+    dialog.locator("button").click(timeout=WAIT_MS)
+    go_forward(page)
+    thanks = page.locator("[data-kiosk-thanks]")
+    expect(thanks).to_be_visible(timeout=WAIT_MS)
+    assert_no_violations(page, axe, "the kiosk's thank-you screen")
