@@ -15,7 +15,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import shutil
-import subprocess
+import statistics
 import sys
 import tempfile
 import time
@@ -26,7 +26,7 @@ if __package__ in (None, ""):  # run as `python bench/build_throughput.py`
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from bench import debian, hugo_site
-from bench.figures import ROOT, VENV_PYTHON, CannotRun, Figure, Run, main, seconds, timing_of
+from bench.figures import ROOT, VENV_PYTHON, CannotRun, Figure, Run, main, run_command, seconds, timing_of
 from bench.synthetic import spec_text, write_specs, write_theme
 
 PALAUTE = ROOT / ".venv" / "bin" / "palaute"
@@ -43,15 +43,17 @@ class Sizes:
     noop: float
     changed: float
     pages: int
+    cold_cpu: float
 
 
-def _stopwatch(command: list[str]) -> float:
-    start = time.perf_counter()
-    done = subprocess.run(command, capture_output=True, text=True, timeout=900)
-    elapsed = time.perf_counter() - start
+def _stopwatch(command: list[str], cpu: list[float] | None = None) -> float:
+    """Wall seconds of a command; its CPU seconds are appended to `cpu` when given."""
+    done = run_command(command)
     if done.returncode != 0:
         raise CannotRun(f"{' '.join(command[:2])} exited {done.returncode}: {(done.stderr or done.stdout)[-600:]}")
-    return elapsed
+    if cpu is not None:
+        cpu.append(done.cpu)
+    return done.wall
 
 
 def _build_command(specs: Path, themes: Path, out: Path) -> list[str]:
@@ -65,24 +67,28 @@ def html_pages(out: Path) -> int:
 
 def measure_ours(run: Run, n: int, specs: Path, themes: Path, out: Path, runs: int) -> Sizes:
     command = _build_command(specs, themes, out)
-    cold = []
+    cold, cold_cpu = [], []
     for _ in range(runs):
         shutil.rmtree(out, ignore_errors=True)
-        cold.append(_stopwatch(command))
+        cold.append(_stopwatch(command, cold_cpu))
     pages = html_pages(out)
-    noop = timing_of([_stopwatch(command) for _ in range(runs + 2)])
-    changed = []
+    noop_cpu: list[float] = []
+    noop = timing_of([_stopwatch(command, noop_cpu) for _ in range(runs + 2)])
+    changed, changed_cpu = [], []
     for revision in range(1, runs + 3):
         (specs / "kauppa-0000.yaml").write_text(spec_text(0, revision), encoding="utf-8")
-        changed.append(_stopwatch(command))
+        changed.append(_stopwatch(command, changed_cpu))
     cold_t, changed_t = timing_of(cold), timing_of(changed)
     label = f"{n:,} surveys"
-    run.add(Figure(f"palaute build cold, {label}", cold_t.median, "s",
-                   COLD_BUDGET_1000 if n == 1000 else None, note=f"{pages:,} HTML pages"))
-    run.add(Figure(f"palaute build no-op rebuild, {label}", noop.median, "s", NOOP_BUDGET))
-    run.add(Figure(f"palaute build one spec changed, {label}", changed_t.median, "s", CHANGED_BUDGET))
+    cpu = statistics.median(cold_cpu)
+    run.add(Figure(f"palaute build cold, {label}", cold_t.median, "s", COLD_BUDGET_1000 if n == 1000 else None,
+                   note=f"{pages:,} HTML pages; CPU {cpu:.2f} s, {cpu / n * 1000:.1f} ms per survey"))
+    run.add(Figure(f"palaute build no-op rebuild, {label}", noop.median, "s", NOOP_BUDGET,
+                   note=f"CPU {statistics.median(noop_cpu):.2f} s"))
+    run.add(Figure(f"palaute build one spec changed, {label}", changed_t.median, "s", CHANGED_BUDGET,
+                   note=f"CPU {statistics.median(changed_cpu):.2f} s"))
     _library_rebuilds(run, label, specs, themes, out)
-    return Sizes(cold_t.median, noop.median, changed_t.median, pages)
+    return Sizes(cold_t.median, noop.median, changed_t.median, pages, cpu)
 
 
 def _library_rebuilds(run: Run, label: str, specs: Path, themes: Path, out: Path) -> None:
@@ -104,12 +110,13 @@ def _library_rebuilds(run: Run, label: str, specs: Path, themes: Path, out: Path
     run.add(Figure(f"  build_site() in-process one changed, {label}", timing_of(changed).median, "s"))
 
 
-def measure_jinja(specs: Path, out: Path, runs: int) -> float:
-    samples = []
+def measure_jinja(specs: Path, out: Path, runs: int) -> tuple[float, float]:
+    """Median wall and CPU seconds of the plain Jinja2 loop."""
+    samples, cpu = [], []
     for _ in range(runs):
         shutil.rmtree(out, ignore_errors=True)
-        samples.append(_stopwatch([str(VENV_PYTHON), str(ROOT / "bench" / "jinja_loop.py"), str(specs), str(out)]))
-    return timing_of(samples).median
+        samples.append(_stopwatch([str(VENV_PYTHON), str(ROOT / "bench" / "jinja_loop.py"), str(specs), str(out)], cpu))
+    return timing_of(samples).median, statistics.median(cpu)
 
 
 def measure_hugo(hugo: str, specs: Path, work: Path, runs: int) -> tuple[float, int]:
@@ -118,9 +125,7 @@ def measure_hugo(hugo: str, specs: Path, work: Path, runs: int) -> tuple[float, 
     samples = []
     for _ in range(runs):
         shutil.rmtree(out, ignore_errors=True)
-        start = time.perf_counter()
-        hugo_site.build(hugo, site, out)
-        samples.append(time.perf_counter() - start)
+        samples.append(_stopwatch(hugo_site.command(hugo, site, out)))
     shutil.rmtree(site, ignore_errors=True)
     return timing_of(samples).median, html_pages(out)
 
@@ -128,11 +133,13 @@ def measure_hugo(hugo: str, specs: Path, work: Path, runs: int) -> tuple[float, 
 def _peers(run: Run, n: int, ours: Sizes, specs: Path, work: Path, hugo: str | None, runs: int) -> None:
     rate = ours.pages / ours.cold
     jinja_out = work / f"jinja-{n}"
-    jinja = measure_jinja(specs, jinja_out, runs)
+    jinja, jinja_cpu = measure_jinja(specs, jinja_out, runs)
     jinja_pages = html_pages(jinja_out)
     shutil.rmtree(jinja_out, ignore_errors=True)
     run.add(Figure(f"cold build time vs plain Jinja2 loop, {n:,} surveys", ours.cold, "s",
                    peer="Jinja2 loop", peer_value=jinja, note=f"loop wrote {jinja_pages:,} pages"))
+    run.add(Figure(f"  cold build CPU vs plain Jinja2 loop CPU, {n:,} surveys", ours.cold_cpu, "s",
+                   peer="Jinja2 loop", peer_value=jinja_cpu))
     if hugo is None:
         run.add(Figure(f"pages/s, {n:,} surveys", rate, "pages/s", peer="Jinja2 loop",
                        peer_value=jinja_pages / jinja, higher_is_better=True))

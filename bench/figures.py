@@ -11,8 +11,10 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import resource
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -61,6 +63,40 @@ def timed(work: Callable[[], object], runs: int, warmup: int = 0) -> Timing:
 
 def timing_of(samples: list[float]) -> Timing:
     return Timing(statistics.median(samples), min(samples), max(samples), len(samples))
+
+
+@dataclass(frozen=True)
+class Finished:
+    """A command run to its end: wall seconds, CPU seconds of it and its descendants, and its output."""
+
+    wall: float
+    cpu: float
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+def children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def run_command(command: list[str], timeout: float = 900, **options: Any) -> Finished:
+    """Run a command in its own process group, killed with all its workers if we time out or are stopped.
+
+    CPU time (its own and its reaped workers') is reported beside wall time: on a machine shared
+    with other work, CPU seconds move far less than wall seconds do.
+    """
+    cpu0, start = children_cpu(), time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            start_new_session=True, **options)  # fmt: skip
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except BaseException:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise
+    return Finished(time.perf_counter() - start, children_cpu() - cpu0, proc.returncode, out, err)
 
 
 def gzip9(data: bytes) -> int:
@@ -179,6 +215,10 @@ def say(text: str) -> None:
     sys.stdout.flush()
 
 
+def _stopped(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main(benchmark: str, measure: Callable[[Run, argparse.Namespace], None],
          options: Callable[[argparse.ArgumentParser], None] | None = None) -> None:
     """Parse `--quick` and `--json`, print the machine, measure, and exit 0 (ran) or 2 (could not run, or a part)."""
@@ -188,6 +228,7 @@ def main(benchmark: str, measure: Callable[[Run, argparse.Namespace], None],
     if options:
         options(parser)
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, _stopped)  # so `finally` blocks run and stop what we started
     run = Run(benchmark, quick=args.quick)
     say(f"== {benchmark}" + (" (quick)" if args.quick else ""))
     say(f"   machine: {describe()}")

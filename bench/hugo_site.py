@@ -91,7 +91,6 @@ def hugo_version(hugo: str) -> str:
     return subprocess.run([hugo, "version"], capture_output=True, text=True, check=True).stdout.strip()
 
 
-def build(hugo: str, site: Path, out: Path) -> None:
-    shutil.rmtree(out, ignore_errors=True)
-    subprocess.run([hugo, "--quiet", "--source", str(site), "--destination", str(out)],
-                   check=True, capture_output=True, text=True)
+def command(hugo: str, site: Path, out: Path) -> list[str]:
+    """The build command: Hugo uses every core by default, as `palaute build` does."""
+    return [hugo, "--quiet", "--source", str(site), "--destination", str(out)]

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -34,7 +36,13 @@ def run_one(name: str, quick: bool, folder: Path) -> dict[str, Any]:
     command = [str(VENV_PYTHON), str(ROOT / "bench" / f"{name}.py"), "--json", str(out)]
     command += ["--quick"] if quick else []
     started = time.perf_counter()
-    code = subprocess.run(command, cwd=ROOT).returncode
+    proc = subprocess.Popen(command, cwd=ROOT, start_new_session=True)
+    try:
+        code = proc.wait()
+    except BaseException:  # stopped: let the benchmark stop what it started (servers, builds), then go
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(30)
+        raise
     say(f"   ({name} took {time.perf_counter() - started:.0f} s, exit {code})\n")
     if out.is_file():
         result: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
@@ -76,6 +84,7 @@ def main() -> int:
     parser.add_argument("--only", nargs="+", choices=BENCHMARKS, help="run only these")
     parser.add_argument("--markdown", type=Path, help="write the summary table here as Markdown")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(128 + signum))
     say(f"Palaute benchmarks on {describe()}\n")
     with tempfile.TemporaryDirectory(prefix="palaute-bench-") as tmp:
         results = [run_one(name, args.quick, Path(tmp)) for name in args.only or BENCHMARKS]

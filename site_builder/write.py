@@ -9,6 +9,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 
+def _current_umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+_UMASK = _current_umask()
+
+
 @dataclass
 class WriteStats:
     written: list[str] = field(default_factory=list)
@@ -21,6 +30,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
     try:
+        os.fchmod(fd, 0o666 & ~_UMASK)  # mkstemp's 0600 would hide the site from a web server
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.replace(tmp, path)

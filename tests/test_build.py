@@ -202,3 +202,9 @@ def test_schema_is_json_schema_of_the_spec() -> None:
     assert schema["additionalProperties"] is False
     assert {"id", "theme", "languages", "pages", "questions", "touchpoints", "quiz"} <= set(schema["properties"])
     assert schema["properties"]["id"]["pattern"] == "^[a-z0-9][a-z0-9-]*$"
+
+
+def test_built_files_are_readable_by_a_web_server(project: Path) -> None:
+    assert build(project)[0] == 0
+    modes = {p.stat().st_mode & 0o777 for p in (project / "dist").rglob("*") if p.is_file()}
+    assert all(mode & 0o044 == 0o044 for mode in modes), sorted(oct(m) for m in modes)

@@ -107,7 +107,7 @@ def test_a_form_post_is_redirected_to_the_thank_you_page(deps: CollectDeps, queu
 def test_a_quiz_form_post_carries_its_outcome_to_the_thank_you_page(deps: CollectDeps) -> None:
     pairs = [("lang", "fi"), ("tp", "messut"), ("mornings", "dive"), ("tools", "ai"), ("curiosity", "5")]
     response = handle(form_post(pairs, "tyotyyli"), None, deps)
-    assert response["headers"]["Location"] == f"{SITE}/tyotyyli/fi/thanks/?outcome=innovaattori&tp=messut"
+    assert response["headers"]["Location"] == f"{SITE}/tyotyyli/fi/thanks/innovaattori/?outcome=innovaattori&tp=messut"
 
 
 def test_a_retry_with_the_same_id_is_a_success_again(deps: CollectDeps, queue: ListQueue) -> None:

@@ -116,7 +116,9 @@ def _success(request: _Request, response_id: str, lang: str, outcome: str | None
         body = json.dumps({"response_id": response_id})
         return Response(status_code=202, content_type="application/json", body=body, headers=NO_STORE)
     query = urlencode({k: v for k, v in (("outcome", outcome), ("tp", tp)) if v})
-    location = f"{request.deps.site_url}/{request.survey}/{lang}/thanks/" + (f"?{query}" if query else "")
+    # A quiz's outcome has its own static thank-you page, so it shows without JavaScript.
+    outcome_page = f"{outcome}/" if outcome else ""
+    location = f"{request.deps.site_url}/{request.survey}/{lang}/thanks/{outcome_page}" + (f"?{query}" if query else "")
     return Response(status_code=303, body="", headers={**NO_STORE, "Location": location})
 
 

@@ -64,9 +64,6 @@ def test_each_outcome_page_shows_its_outcome_without_javascript(server: Server, 
     expect(nojs.locator("#outcome")).to_contain_text("Digitaalisuus ohjaa jo toimintaa.")
 
 
-@pytest.mark.xfail(
-    strict=True, reason="collect must redirect a form post to <lang>/thanks/<outcome>/ (lead: handler._success)"
-)
 def test_without_javascript_a_posted_quiz_lands_on_its_outcome(server: Server, nojs: Page) -> None:
     nojs.goto(server.url + f"{QUIZ}/fi/")
     for qid, value in (("strategy", "none"), ("leadership", "1"), ("tools", "cloud"), ("skills", "ad_hoc")):
