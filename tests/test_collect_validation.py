@@ -216,4 +216,5 @@ def test_problems_read_in_the_respondents_language() -> None:
     texts = {p.field: p.localized("sv") for p in outcome.problems}
     assert texts["answers.recommend"] == "Välj ett heltal från 0 till 10."
     assert texts["answers.satisfaction"] == "Den här frågan är obligatorisk."
-    assert outcome.problems[0].localized("de") == "expected a whole number from 0 to 10, got 11"  # English fallback
+    assert outcome.problems[0].localized("de") == "Choose a whole number from 0 to 10."  # respondents' English
+    assert outcome.problems[0].message == "expected a whole number from 0 to 10, got 11"  # API clients' English

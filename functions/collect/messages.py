@@ -2,9 +2,9 @@
 
 Only loaded when a response is refused, so the accepted path never pays for it. Each message is
 a `str.format` template over the problem's params. Finnish and Swedish are written for the
-respondent ("choose a whole number…"); English doubles as the developer-facing `message` of the
-JSON answer, so it names the expected value and what arrived. A language missing here falls
-back to English.
+respondent ("choose a whole number…"); `api` is the developer-facing `message` of the JSON
+answer, so it names the expected value and what arrived. A language missing here falls back
+to English.
 """
 
 from __future__ import annotations
@@ -12,168 +12,203 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 FALLBACK = "en"
+API = "api"
+"""The key of a problem's developer-facing English, the `message` of a JSON refusal."""
 
+_TECHNICAL_EN = "The form data was not right. Reload the survey page and try once more."
 _TECHNICAL_FI = "Lomakkeen tiedot eivät olleet kunnossa. Lataa kyselysivu uudelleen ja yritä vielä kerran."
 _TECHNICAL_SV = "Formulärets uppgifter var felaktiga. Ladda om enkätsidan och försök igen."
 
 PROBLEMS: dict[str, dict[str, str]] = {
     "required": {
-        "en": "this question is required",
+        "api": "this question is required",
+        "en": "Please answer this question.",
         "fi": "Tähän kysymykseen on vastattava.",
         "sv": "Den här frågan är obligatorisk.",
     },
     "whole_number": {
-        "en": "expected a whole number from {min} to {max}, got {got}",
+        "api": "expected a whole number from {min} to {max}, got {got}",
+        "en": "Choose a whole number from {min} to {max}.",
         "fi": "Valitse kokonaisluku väliltä {min}–{max}.",
         "sv": "Välj ett heltal från {min} till {max}.",
     },
     "number": {
-        "en": "expected a number, got {got}",
+        "api": "expected a number, got {got}",
+        "en": "Enter a number.",
         "fi": "Kirjoita luku.",
         "sv": "Skriv ett tal.",
     },
     "number_whole": {
-        "en": "expected a whole number, got {got}",
+        "api": "expected a whole number, got {got}",
+        "en": "Enter a whole number without decimals.",
         "fi": "Kirjoita kokonaisluku ilman desimaaleja.",
         "sv": "Skriv ett heltal utan decimaler.",
     },
     "number_min": {
-        "en": "expected a number of at least {min}, got {got}",
+        "api": "expected a number of at least {min}, got {got}",
+        "en": "The number must be at least {min}.",
         "fi": "Luvun on oltava vähintään {min}.",
         "sv": "Talet måste vara minst {min}.",
     },
     "number_max": {
-        "en": "expected a number of at most {max}, got {got}",
+        "api": "expected a number of at most {max}, got {got}",
+        "en": "The number can be at most {max}.",
         "fi": "Luku saa olla enintään {max}.",
         "sv": "Talet får vara högst {max}.",
     },
     "option": {
-        "en": "expected one of {options}, got {got}",
+        "api": "expected one of {options}, got {got}",
+        "en": "Choose one of the options given.",
         "fi": "Valitse jokin annetuista vaihtoehdoista.",
         "sv": "Välj ett av de givna alternativen.",
     },
     "options_list": {
-        "en": "expected a list of option ids ({options}), got {got}",
+        "api": "expected a list of option ids ({options}), got {got}",
+        "en": "Choose from the options.",
         "fi": "Valitse vaihtoehdoista.",
         "sv": "Välj bland alternativen.",
     },
     "option_twice": {
-        "en": "option {got} is chosen twice",
+        "api": "option {got} is chosen twice",
+        "en": "The same option is chosen twice.",
         "fi": "Sama vaihtoehto on valittu kahdesti.",
         "sv": "Samma alternativ är valt två gånger.",
     },
     "choices_min": {
-        "en": "choose at least {min}, got {count}",
+        "api": "choose at least {min}, got {count}",
+        "en": "Choose at least {min}.",
         "fi": "Valitse vähintään {min}.",
         "sv": "Välj minst {min}.",
     },
     "choices_max": {
-        "en": "choose at most {max}, got {count}",
+        "api": "choose at most {max}, got {count}",
+        "en": "Choose at most {max}.",
         "fi": "Valitse enintään {max}.",
         "sv": "Välj högst {max}.",
     },
     "rows": {
-        "en": "expected an object of statement id → whole number 1–{max}, got {got}",
+        "api": "expected an object of statement id → whole number 1–{max}, got {got}",
+        "en": "Choose a value 1–{max} for each statement.",
         "fi": "Valitse jokaiselle väittämälle arvo 1–{max}.",
         "sv": "Välj ett värde 1–{max} för varje påstående.",
     },
     "row_unknown": {
-        "en": "no statement {got} in this question; expected one of {rows}",
+        "api": "no statement {got} in this question; expected one of {rows}",
+        "en": _TECHNICAL_EN,
         "fi": _TECHNICAL_FI,
         "sv": _TECHNICAL_SV,
     },
     "rows_required": {
-        "en": "every statement needs an answer; missing {missing}",
+        "api": "every statement needs an answer; missing {missing}",
+        "en": "Answer every statement.",
         "fi": "Vastaa jokaiseen väittämään.",
         "sv": "Svara på varje påstående.",
     },
     "text": {
-        "en": "expected text, got {got}",
+        "api": "expected text, got {got}",
+        "en": "Write your answer as text.",
         "fi": "Kirjoita vastaus tekstinä.",
         "sv": "Skriv svaret som text.",
     },
     "too_long": {
-        "en": "expected at most {max} characters, got {count}",
+        "api": "expected at most {max} characters, got {count}",
+        "en": "Your answer can be at most {max} characters long (now {count}).",
         "fi": "Vastaus saa olla enintään {max} merkkiä pitkä (nyt {count}).",
         "sv": "Svaret får vara högst {max} tecken långt (nu {count}).",
     },
     "email": {
-        "en": "expected an email address such as nimi@example.fi, got {got}",
+        "api": "expected an email address such as nimi@example.fi, got {got}",
+        "en": "Check the email address, for example name@example.com.",
         "fi": "Tarkista sähköpostiosoite, esimerkiksi nimi@example.fi.",
         "sv": "Kontrollera e-postadressen, till exempel namn@example.fi.",
     },
     "consent": {
-        "en": "expected true (the box ticked), got {got}",
+        "api": "expected true (the box ticked), got {got}",
+        "en": "Tick the box if you give your consent.",
         "fi": "Rastita ruutu, jos annat suostumuksesi.",
         "sv": "Kryssa i rutan om du ger ditt samtycke.",
     },
     "unknown_question": {
-        "en": "this survey has no question {got}",
+        "api": "this survey has no question {got}",
+        "en": _TECHNICAL_EN,
         "fi": _TECHNICAL_FI,
         "sv": _TECHNICAL_SV,
     },
     "no_answer_taken": {
-        "en": "{got} is a text block, not a question, and takes no answer",
+        "api": "{got} is a text block, not a question, and takes no answer",
+        "en": _TECHNICAL_EN,
         "fi": _TECHNICAL_FI,
         "sv": _TECHNICAL_SV,
     },
     "unknown_field": {
-        "en": "unknown field; a response has response_id, lang, tp, hidden and answers",
+        "api": "unknown field; a response has response_id, lang, tp, hidden and answers",
+        "en": _TECHNICAL_EN,
         "fi": _TECHNICAL_FI,
         "sv": _TECHNICAL_SV,
     },
     "answers_missing": {
-        "en": "answers is required: an object of question id → answer",
+        "api": "answers is required: an object of question id → answer",
+        "en": _TECHNICAL_EN,
         "fi": _TECHNICAL_FI,
         "sv": _TECHNICAL_SV,
     },
     "object": {
-        "en": "expected an object, got {got}",
+        "api": "expected an object, got {got}",
+        "en": _TECHNICAL_EN,
         "fi": _TECHNICAL_FI,
         "sv": _TECHNICAL_SV,
     },
     "response_id": {
-        "en": "expected a UUID such as 5f0c8e2a-3b1d-4c6e-9a7f-2d4b6c8e0a1f, got {got}",
+        "api": "expected a UUID such as 5f0c8e2a-3b1d-4c6e-9a7f-2d4b6c8e0a1f, got {got}",
+        "en": _TECHNICAL_EN,
         "fi": _TECHNICAL_FI,
         "sv": _TECHNICAL_SV,
     },
     "lang": {
-        "en": "expected one of {languages}, got {got}",
+        "api": "expected one of {languages}, got {got}",
+        "en": _TECHNICAL_EN,
         "fi": _TECHNICAL_FI,
         "sv": _TECHNICAL_SV,
     },
     "tp": {
-        "en": "expected a touchpoint id as text, got {got}",
+        "api": "expected a touchpoint id as text, got {got}",
+        "en": _TECHNICAL_EN,
         "fi": _TECHNICAL_FI,
         "sv": _TECHNICAL_SV,
     },
     "hidden_value": {
-        "en": "expected text of at most {max} characters, got {got}",
+        "api": "expected text of at most {max} characters, got {got}",
+        "en": _TECHNICAL_EN,
         "fi": _TECHNICAL_FI,
         "sv": _TECHNICAL_SV,
     },
     "body_utf8": {
-        "en": "the body is not UTF-8 text",
+        "api": "the body is not UTF-8 text",
+        "en": _TECHNICAL_EN,
         "fi": _TECHNICAL_FI,
         "sv": _TECHNICAL_SV,
     },
     "body_base64": {
-        "en": "the body is marked base64 but does not decode",
+        "api": "the body is marked base64 but does not decode",
+        "en": _TECHNICAL_EN,
         "fi": _TECHNICAL_FI,
         "sv": _TECHNICAL_SV,
     },
     "body_json": {
-        "en": "the body is not valid JSON: {detail}",
+        "api": "the body is not valid JSON: {detail}",
+        "en": _TECHNICAL_EN,
         "fi": _TECHNICAL_FI,
         "sv": _TECHNICAL_SV,
     },
     "body_object": {
-        "en": "expected a JSON object with answers, got {got}",
+        "api": "expected a JSON object with answers, got {got}",
+        "en": _TECHNICAL_EN,
         "fi": _TECHNICAL_FI,
         "sv": _TECHNICAL_SV,
     },
     "body_form": {
-        "en": "the form body could not be read: {detail}",
+        "api": "the form body could not be read: {detail}",
+        "en": _TECHNICAL_EN,
         "fi": _TECHNICAL_FI,
         "sv": _TECHNICAL_SV,
     },
@@ -250,8 +285,9 @@ def _format(catalog: Mapping[str, Mapping[str, str]], code: str, lang: str, para
         return templates[FALLBACK].format(**params)
 
 
-def problem_message(code: str, params: Mapping[str, object], lang: str = FALLBACK) -> str:
-    return _format(PROBLEMS, code, lang, params)
+def problem_message(code: str, params: Mapping[str, object], lang: str | None = None) -> str:
+    """The respondent's words in `lang`; without a language, the API client's (developer) English."""
+    return _format(PROBLEMS, code, lang or API, params)
 
 
 def status_message(code: str, params: Mapping[str, object], lang: str = FALLBACK) -> str:
