@@ -6,7 +6,7 @@ PORT    ?= 8000
 CHROMIUM := /usr/bin/chromium
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: run build test test-fast lint bench browser clean
+.PHONY: run build test test-fast lint bench browser screenshots clean
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -35,6 +35,10 @@ test: $(STAMP) browser
 ## test-fast: everything but the browser tests
 test-fast: $(STAMP)
 	$(VENV)/bin/pytest -n 2 -q -m "not browser"
+
+## screenshots: remake docs/screenshots/ from the running examples
+screenshots: $(STAMP) browser
+	$(VENV)/bin/pytest tests/browser/test_screenshots.py --screenshots -q -p no:xdist
 
 ## lint: ruff and mypy (strict on site_builder/ and functions/)
 lint: $(STAMP)
