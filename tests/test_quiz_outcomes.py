@@ -5,9 +5,10 @@ from __future__ import annotations
 import textwrap
 from pathlib import Path
 
-from site_builder.crosscheck import crosscheck
+from spec_problems import spec_problems
+
 from site_builder.load import read_yaml, validate
-from site_builder.problems import BuildFailed, Problem
+from site_builder.problems import Problem
 from site_builder.quiz import reachable_totals
 from site_builder.spec import SurveySpec
 
@@ -43,13 +44,7 @@ QUIZ = textwrap.dedent(
 
 
 def problems_of(tmp_path: Path, text: str) -> list[Problem]:
-    path = tmp_path / "digitesti.yaml"
-    path.write_text(text, encoding="utf-8")
-    try:
-        document = read_yaml(path)
-        return crosscheck(validate(document, SurveySpec), document)
-    except BuildFailed as failure:
-        return failure.problems
+    return spec_problems(tmp_path, "digitesti", text)
 
 
 def test_ranges_covering_every_total_pass(tmp_path: Path) -> None:

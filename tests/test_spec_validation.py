@@ -6,11 +6,9 @@ import textwrap
 from pathlib import Path
 
 import pytest
+from spec_problems import spec_problems
 
-from site_builder.crosscheck import crosscheck
-from site_builder.load import read_yaml, validate
-from site_builder.problems import BuildFailed, Problem
-from site_builder.spec import SurveySpec
+from site_builder.problems import Problem
 
 SPEC = textwrap.dedent(
     """\
@@ -39,13 +37,7 @@ SPEC = textwrap.dedent(
 
 
 def problems_of(tmp_path: Path, text: str, name: str = "kahvila-palaute") -> list[Problem]:
-    path = tmp_path / f"{name}.yaml"
-    path.write_text(text, encoding="utf-8")
-    try:
-        document = read_yaml(path)
-        return crosscheck(validate(document, SurveySpec), document)
-    except BuildFailed as failure:
-        return failure.problems
+    return spec_problems(tmp_path, name, text)
 
 
 def only(problems: list[Problem], fragment: str) -> Problem:
