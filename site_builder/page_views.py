@@ -58,6 +58,8 @@ class Section:
     index: int
     heading: str
     questions: list[QuestionView]
+    numbered: bool = False
+    """The heading is only "Part n/N": the script's progress line would say it twice."""
 
 
 @dataclass(frozen=True)
@@ -156,11 +158,12 @@ def _sections(manifest: Manifest, lang: str) -> list[Section]:
     sections = []
     for index, page in enumerate(manifest.pages):
         heading = translated(page.title, lang)
-        if not heading and total > 1:
+        numbered = not heading and total > 1
+        if numbered:
             heading = message(lang, "part", n=index + 1, total=total)
         questions = [manifest.question(question_id) for question_id in page.questions]
         views = [question_view(q, manifest, lang) for q in questions if q is not None]
-        sections.append(Section(index=index, heading=heading, questions=views))
+        sections.append(Section(index=index, heading=heading, questions=views, numbered=numbered))
     return sections
 
 

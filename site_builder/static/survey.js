@@ -167,6 +167,8 @@ function showPage(index, focus) {
   send.hidden = !last;
   const text = fill(texts.progress, { n: index + 1, total: pages.length });
   if (progress.textContent !== text) progress.textContent = text;
+  // An untitled page's heading already says "Part n/N".
+  progress.hidden = !!pages[index].querySelector('h2[data-numbered]');
   if (focus) {
     const heading = pages[index].querySelector('h2') || pages[index];
     heading.tabIndex = -1;
