@@ -179,7 +179,6 @@ def _token_issuer(data: Path) -> Callable[[str], str] | None:
     return lambda survey: issue_token(tokens, survey)
 
 
-
 def serve(options: ServeOptions, out: TextIO = sys.stdout) -> int:
     """Build and serve until stopped; 1 when no survey could be built."""
     service = LocalService(options, out)
