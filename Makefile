@@ -43,7 +43,7 @@ screenshots: $(STAMP) browser
 ## lint: ruff and mypy (strict on site_builder/ and functions/)
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/ruff format --check site_builder functions
+	$(VENV)/bin/ruff format --check site_builder functions infra
 	$(VENV)/bin/mypy site_builder functions infra
 
 ## bench: benchmarks print their figures (see docs/benchmarks.md)
