@@ -48,6 +48,7 @@ lint: $(STAMP)
 
 ## bench: benchmarks print their figures (see docs/benchmarks.md)
 bench: $(STAMP)
+	$(PY) -m pip install -q -e '.[test,bench]'
 	$(PY) bench/run.py
 
 clean:

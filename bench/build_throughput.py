@@ -81,12 +81,33 @@ def measure_ours(run: Run, n: int, specs: Path, themes: Path, out: Path, runs: i
     cold_t, changed_t = timing_of(cold), timing_of(changed)
     label = f"{n:,} surveys"
     cpu = statistics.median(cold_cpu)
-    run.add(Figure(f"palaute build cold, {label}", cold_t.median, "s", COLD_BUDGET_1000 if n == 1000 else None,
-                   note=f"{pages:,} HTML pages; CPU {cpu:.2f} s, {cpu / n * 1000:.1f} ms per survey"))
-    run.add(Figure(f"palaute build no-op rebuild, {label}", noop.median, "s", NOOP_BUDGET,
-                   note=f"CPU {statistics.median(noop_cpu):.2f} s"))
-    run.add(Figure(f"palaute build one spec changed, {label}", changed_t.median, "s", CHANGED_BUDGET,
-                   note=f"CPU {statistics.median(changed_cpu):.2f} s"))
+    run.add(
+        Figure(
+            f"palaute build cold, {label}",
+            cold_t.median,
+            "s",
+            COLD_BUDGET_1000 if n == 1000 else None,
+            note=f"{pages:,} HTML pages; CPU {cpu:.2f} s, {cpu / n * 1000:.1f} ms per survey",
+        )
+    )
+    run.add(
+        Figure(
+            f"palaute build no-op rebuild, {label}",
+            noop.median,
+            "s",
+            NOOP_BUDGET,
+            note=f"CPU {statistics.median(noop_cpu):.2f} s",
+        )
+    )
+    run.add(
+        Figure(
+            f"palaute build one spec changed, {label}",
+            changed_t.median,
+            "s",
+            CHANGED_BUDGET,
+            note=f"CPU {statistics.median(changed_cpu):.2f} s",
+        )
+    )
     _library_rebuilds(run, label, specs, themes, out)
     return Sizes(cold_t.median, noop.median, changed_t.median, pages, cpu)
 
@@ -136,37 +157,88 @@ def _peers(run: Run, n: int, ours: Sizes, specs: Path, work: Path, hugo: str | N
     jinja, jinja_cpu = measure_jinja(specs, jinja_out, runs)
     jinja_pages = html_pages(jinja_out)
     shutil.rmtree(jinja_out, ignore_errors=True)
-    run.add(Figure(f"cold build time vs plain Jinja2 loop, {n:,} surveys", ours.cold, "s",
-                   peer="Jinja2 loop", peer_value=jinja, note=f"loop wrote {jinja_pages:,} pages"))
-    run.add(Figure(f"  cold build CPU vs plain Jinja2 loop CPU, {n:,} surveys", ours.cold_cpu, "s",
-                   peer="Jinja2 loop", peer_value=jinja_cpu))
+    run.add(
+        Figure(
+            f"cold build time vs plain Jinja2 loop, {n:,} surveys",
+            ours.cold,
+            "s",
+            peer="Jinja2 loop",
+            peer_value=jinja,
+            note=f"loop wrote {jinja_pages:,} pages",
+        )
+    )
+    run.add(
+        Figure(
+            f"  cold build CPU vs plain Jinja2 loop CPU, {n:,} surveys",
+            ours.cold_cpu,
+            "s",
+            peer="Jinja2 loop",
+            peer_value=jinja_cpu,
+        )
+    )
     if hugo is None:
-        run.add(Figure(f"pages/s, {n:,} surveys", rate, "pages/s", peer="Jinja2 loop",
-                       peer_value=jinja_pages / jinja, higher_is_better=True))
+        run.add(
+            Figure(
+                f"pages/s, {n:,} surveys",
+                rate,
+                "pages/s",
+                peer="Jinja2 loop",
+                peer_value=jinja_pages / jinja,
+                higher_is_better=True,
+            )
+        )
         return
     hugo_time, hugo_pages = measure_hugo(hugo, specs, work, runs)
-    run.add(Figure(f"cold build time vs Hugo, {n:,} surveys", ours.cold, "s", peer="Hugo", peer_value=hugo_time,
-                   note=f"Hugo wrote {hugo_pages:,} pages"))
-    run.add(Figure(f"pages/s, {n:,} surveys", rate, "pages/s", budget=hugo_pages / hugo_time,
-                   higher_is_better=True, peer="Hugo", peer_value=hugo_pages / hugo_time,
-                   note=f"Jinja2 loop {jinja_pages / jinja:,.0f} pages/s"))
+    run.add(
+        Figure(
+            f"cold build time vs Hugo, {n:,} surveys",
+            ours.cold,
+            "s",
+            peer="Hugo",
+            peer_value=hugo_time,
+            note=f"Hugo wrote {hugo_pages:,} pages",
+        )
+    )
+    run.add(
+        Figure(
+            f"pages/s, {n:,} surveys",
+            rate,
+            "pages/s",
+            budget=hugo_pages / hugo_time,
+            higher_is_better=True,
+            peer="Hugo",
+            peer_value=hugo_pages / hugo_time,
+            note=f"Jinja2 loop {jinja_pages / jinja:,.0f} pages/s",
+        )
+    )
 
 
 def _linearity(run: Run, sizes: dict[int, Sizes]) -> None:
+    """Linear means one more survey costs the same at any N: compared on CPU seconds, which a busy machine
+    disturbs far less than wall seconds (the wall figures are printed too)."""
     ns = sorted(sizes)
     if len(ns) < 2:
         run.note("one size only: linearity not measured (run without --quick)")
         return
     for small, large in itertools.pairwise(ns):
-        run.note(f"cold {small:,}→{large:,} surveys: {seconds(sizes[small].cold)} → {seconds(sizes[large].cold)} "
-                 f"({sizes[large].cold / sizes[small].cold:.2f}× for {large / small:.1f}× the surveys)")
-    marginal = [(sizes[b].cold - sizes[a].cold) / (b - a) for a, b in itertools.pairwise(ns)]
+        run.note(
+            f"cold {small:,}→{large:,} surveys: wall {seconds(sizes[small].cold)} → {seconds(sizes[large].cold)}, "
+            f"CPU {seconds(sizes[small].cold_cpu)} → {seconds(sizes[large].cold_cpu)} "
+            f"({large / small:.1f}× the surveys)"
+        )
+    marginal = [(sizes[b].cold_cpu - sizes[a].cold_cpu) / (b - a) for a, b in itertools.pairwise(ns)]
     if len(marginal) >= 2 and marginal[0] > 0:
-        run.add(Figure(f"marginal cost per survey {ns[-2]:,}→{ns[-1]:,} ÷ {ns[0]:,}→{ns[1]:,}",
-                       marginal[-1] / marginal[0], "×", LINEAR_SLACK,
-                       note=f"{marginal[0] * 1000:.2f} ms → {marginal[-1] * 1000:.2f} ms per survey; 1× is linear"))
+        run.add(
+            Figure(
+                f"marginal CPU per survey {ns[-2]:,}→{ns[-1]:,} ÷ {ns[0]:,}→{ns[1]:,}",
+                marginal[-1] / marginal[0],
+                "×",
+                LINEAR_SLACK,
+                note=f"{marginal[0] * 1000:.1f} ms → {marginal[-1] * 1000:.1f} ms CPU per survey; 1× is linear",
+            )
+        )
     else:
-        run.note(f"marginal cost per survey {ns[0]:,}→{ns[1]:,}: {marginal[0] * 1000:.2f} ms")
+        run.note(f"marginal CPU per survey {ns[0]:,}→{ns[1]:,}: {marginal[0] * 1000:.1f} ms")
 
 
 def measure(run: Run, args: argparse.Namespace) -> None:

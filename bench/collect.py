@@ -39,10 +39,16 @@ COLD_BUDGET = 0.250
 WARM_BUDGET = 0.001
 QUEUE_URL = "https://sqs.eu-north-1.amazonaws.com/123456789012/palaute-responses"
 LAMBDA_ENV = {
-    "AWS_DEFAULT_REGION": "eu-north-1", "AWS_REGION": "eu-north-1", "AWS_ACCESS_KEY_ID": "bench",
-    "AWS_SECRET_ACCESS_KEY": "bench", "AWS_EC2_METADATA_DISABLED": "true", "QUEUE_URL": QUEUE_URL,
-    "MANIFEST_BUCKET": "palaute-site", "SITE_ORIGIN": "https://surveys.example.org",
-    "POWERTOOLS_SERVICE_NAME": "collect", "POWERTOOLS_METRICS_NAMESPACE": "Palaute",
+    "AWS_DEFAULT_REGION": "eu-north-1",
+    "AWS_REGION": "eu-north-1",
+    "AWS_ACCESS_KEY_ID": "bench",
+    "AWS_SECRET_ACCESS_KEY": "bench",
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "QUEUE_URL": QUEUE_URL,
+    "MANIFEST_BUCKET": "palaute-site",
+    "SITE_ORIGIN": "https://surveys.example.org",
+    "POWERTOOLS_SERVICE_NAME": "collect",
+    "POWERTOOLS_METRICS_NAMESPACE": "Palaute",
 }
 COLD_CHILD = """
 import time
@@ -135,11 +141,27 @@ def cold_start(run: Run, runs: int, work: Path) -> None:
     peer = [_child(PEER_CHILD) for _ in range(runs)]
     init = timing_of([r["init"] for r, _ in ours])
     peer_init = timing_of([r["init"] for r, _ in peer])
-    run.add(Figure("handler module init (imports + S3/SQS clients)", init.median, "s", COLD_BUDGET,
-                   peer="import boto3+pydantic+powertools", peer_value=peer_init.median, note=f"{init}"))
+    run.add(
+        Figure(
+            "handler module init (imports + S3/SQS clients)",
+            init.median,
+            "s",
+            COLD_BUDGET,
+            peer="import boto3+pydantic+powertools",
+            peer_value=peer_init.median,
+            note=f"{init}",
+        )
+    )
     run.add(Figure("  first request after init", statistics.median(r["first"] for r, _ in ours), "s"))
-    run.add(Figure("  fresh process, start to first reply (wall)", statistics.median(w for _, w in ours), "s",
-                   peer="plain import process", peer_value=statistics.median(w for _, w in peer)))
+    run.add(
+        Figure(
+            "  fresh process, start to first reply (wall)",
+            statistics.median(w for _, w in ours),
+            "s",
+            peer="plain import process",
+            peer_value=statistics.median(w for _, w in peer),
+        )
+    )
     for line in importtime_top():
         run.note(line)
     if init.median > COLD_BUDGET and profile.available():

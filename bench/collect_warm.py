@@ -71,8 +71,15 @@ def warm(run: Run, calls: int, make_event: Callable[[dict[str, Any]], dict[str, 
     if statuses != {202}:
         run.note(f"warm requests were answered {sorted(statuses)}, not 202: figures below are not for accepts")
     cpu, wall = _cpu_per_call([lambda e=e: handler.handle(e, None, deps) for e in events[warmup:]])
-    run.add(Figure(f"warm request through handle(), {len(answers)} answers (CPU)", cpu, "s", budget,
-                   note=f"wall {wall * 1e6:.0f} µs"))
+    run.add(
+        Figure(
+            f"warm request through handle(), {len(answers)} answers (CPU)",
+            cpu,
+            "s",
+            budget,
+            note=f"wall {wall * 1e6:.0f} µs",
+        )
+    )
     payloads = [json.loads(event["body"]) for event in events[warmup:]]
     now = datetime.now(UTC)
 

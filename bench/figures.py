@@ -219,8 +219,11 @@ def _stopped(signum: int, frame: object) -> None:
     raise SystemExit(128 + signum)
 
 
-def main(benchmark: str, measure: Callable[[Run, argparse.Namespace], None],
-         options: Callable[[argparse.ArgumentParser], None] | None = None) -> None:
+def main(
+    benchmark: str,
+    measure: Callable[[Run, argparse.Namespace], None],
+    options: Callable[[argparse.ArgumentParser], None] | None = None,
+) -> None:
     """Parse `--quick` and `--json`, print the machine, measure, and exit 0 (ran) or 2 (could not run, or a part)."""
     parser = argparse.ArgumentParser(description=f"Palaute benchmark: {benchmark}")
     parser.add_argument("--quick", action="store_true", help="fewer runs and smaller inputs, for a smoke test")

@@ -219,8 +219,14 @@ def store_ceiling(run: Run, data: Path, puts: int) -> None:
         elapsed = time.perf_counter() - start
     finally:
         store.close()
-    run.add(Figure("  SQLiteStore.put alone, sequential (the fsync ceiling)", puts / elapsed, "/s",
-                   note=f"{elapsed / puts * 1000:.2f} ms per durable put"))
+    run.add(
+        Figure(
+            "  SQLiteStore.put alone, sequential (the fsync ceiling)",
+            puts / elapsed,
+            "/s",
+            note=f"{elapsed / puts * 1000:.2f} ms per durable put",
+        )
+    )
 
 
 def _durable(run: Run, data: Path, results: list[tuple[str, dict[str, float]]]) -> None:
@@ -235,8 +241,22 @@ def _durable(run: Run, data: Path, results: list[tuple[str, dict[str, float]]]) 
     for tool, result in results:
         latency = f", p50 {result['p50'] * 1000:.1f} ms, p99 {result['p99'] * 1000:.1f} ms" if "p50" in result else ""
         budget = BUDGET if "1 connection," not in tool and "1 threads" not in tool else None
-        run.add(Figure(f"local server accepts/s ({tool})", result["accepted"] / result["seconds"], "/s", budget,
-                       higher_is_better=True,
-                       note=f"{result['accepted']:,.0f} accepted, {result['other']:,.0f} other{latency}"))
-    run.add(Figure("  accepted responses not found in SQLite afterwards", max(0.0, accepted_total - stored), "", 0,
-                   note=f"{stored:,} rows for {accepted_total:,.0f} accepts"))
+        run.add(
+            Figure(
+                f"local server accepts/s ({tool})",
+                result["accepted"] / result["seconds"],
+                "/s",
+                budget,
+                higher_is_better=True,
+                note=f"{result['accepted']:,.0f} accepted, {result['other']:,.0f} other{latency}",
+            )
+        )
+    run.add(
+        Figure(
+            "  accepted responses not found in SQLite afterwards",
+            max(0.0, accepted_total - stored),
+            "",
+            0,
+            note=f"{stored:,} rows for {accepted_total:,.0f} accepts",
+        )
+    )

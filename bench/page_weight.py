@@ -119,12 +119,28 @@ def weigh_survey(run: Run, dist: Path, survey: str, peer: int | None) -> None:
         first = load(dist, page_url)
         name = f"{survey}/{lang + '/' if lang else ''} first load"
         aside = f"; images/fonts aside {sum(first.aside.values()):,} B" if first.aside else ""
-        run.add(Figure(name, first.total, "B", BUDGET, peer="SurveyJS JS+CSS" if peer else "", peer_value=peer,
-                       note=first.by_kind() + aside))
+        run.add(
+            Figure(
+                name,
+                first.total,
+                "B",
+                BUDGET,
+                peer="SurveyJS JS+CSS" if peer else "",
+                peer_value=peer,
+                note=first.by_kind() + aside,
+            )
+        )
         if first.missing:
             run.note(f"{name}: not found in the build: {', '.join(first.missing)}")
-        run.add(Figure(f"  {survey}/{lang} requests to third-party hosts", len(first.third_party), "", 0,
-                       note=", ".join(sorted(set(first.third_party)))[:200]))
+        run.add(
+            Figure(
+                f"  {survey}/{lang} requests to third-party hosts",
+                len(first.third_party),
+                "",
+                0,
+                note=", ".join(sorted(set(first.third_party)))[:200],
+            )
+        )
         if first.third_party_links:
             run.note(f"{name}: links (not fetched) to other hosts: {', '.join(sorted(set(first.third_party_links)))}")
         if lang:
@@ -136,8 +152,14 @@ def _finish(run: Run, dist: Path, survey: str, lang: str, first: Load) -> None:
     reply = len(b'{"response_id":"5f0c2b1e-8d3a-4c6f-9b7e-2a1d0e9f8c7b"}')
     thanks = load(dist, f"{SITE}/{survey}/{lang}/thanks/", already=set(first.counted) | set(first.aside))
     total = first.total + len(post) + reply + thanks.total
-    run.add(Figure(f"  {survey}/{lang} total to finish the survey", total, "B",
-                   note=f"POST {len(post):,} B + reply {reply} B + thank-you page {thanks.total:,} B"))
+    run.add(
+        Figure(
+            f"  {survey}/{lang} total to finish the survey",
+            total,
+            "B",
+            note=f"POST {len(post):,} B + reply {reply} B + thank-you page {thanks.total:,} B",
+        )
+    )
 
 
 def _peer(run: Run) -> int | None:
@@ -148,9 +170,16 @@ def _peer(run: Run) -> int | None:
     weighed = surveyjs.weigh()
     for name, (raw, gz) in weighed.files.items():
         run.note(f"SurveyJS {weighed.version} {name}: {raw:,} B minified, {gz:,} B gzip -9")
-    run.add(Figure(f"SurveyJS {weighed.version} JS+CSS a page needs", weighed.gzipped, "B",
-                   note="default theme's CSS fetches fonts from " + ", ".join(weighed.foreign_hosts)
-                   if weighed.foreign_hosts else ""))
+    run.add(
+        Figure(
+            f"SurveyJS {weighed.version} JS+CSS a page needs",
+            weighed.gzipped,
+            "B",
+            note="default theme's CSS fetches fonts from " + ", ".join(weighed.foreign_hosts)
+            if weighed.foreign_hosts
+            else "",
+        )
+    )
     return weighed.gzipped
 
 

@@ -51,7 +51,8 @@ def flat(root: Any) -> tuple[dict[str, float], dict[str, float]]:
             return
         where = _where(frame, caller)
         own[where] = own.get(where, 0.0) + _self_time(frame)
-        if where not in active and not any(mark in (frame.file_path or "") for mark in LEFT_OUT):
+        wrapper = frame.function.startswith("<") and str(Path(__file__).parent) in (frame.file_path or "")
+        if where not in active and not wrapper and not any(mark in (frame.file_path or "") for mark in LEFT_OUT):
             total[where] = total.get(where, 0.0) + float(frame.time)
         for child in frame.children:
             visit(child, active | {where}, where)

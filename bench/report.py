@@ -45,8 +45,10 @@ def measure(run: Run, args: argparse.Namespace) -> None:
     count = 100_000 if args.quick else args.responses
     started = time.perf_counter()
     path = responses_file(count)
-    run.note(f"{count:,} responses in {path} ({path.stat().st_size / 1e6:,.0f} MB, "
-             f"ready in {time.perf_counter() - started:.1f} s)")
+    run.note(
+        f"{count:,} responses in {path} ({path.stat().st_size / 1e6:,.0f} MB, "
+        f"ready in {time.perf_counter() - started:.1f} s)"
+    )
     try:
         full = bench.child("full", path, count)
     except RuntimeError as err:
@@ -60,8 +62,14 @@ def measure(run: Run, args: argparse.Namespace) -> None:
     _figures(run, count, full, duck, narrow)
     slice_ = min(count, 100_000)
     validated = bench.child("validated", path, slice_)
-    run.add(Figure("  StoredResponse.model_validate_json per line (not on this path)",
-                   validated["seconds"] / slice_ * 1e6, "µs", note=f"measured on {slice_:,} lines"))
+    run.add(
+        Figure(
+            "  StoredResponse.model_validate_json per line (not on this path)",
+            validated["seconds"] / slice_ * 1e6,
+            "µs",
+            note=f"measured on {slice_:,} lines",
+        )
+    )
     if duck is not None:
         agree = narrow["cells"] == duck["cells"]
         run.note(f"NPS per touchpoint per week: {len(duck['cells'])} cells; json.loads loop and DuckDB agree: {agree}")
@@ -72,18 +80,46 @@ def measure(run: Run, args: argparse.Namespace) -> None:
 def _figures(run: Run, count: int, full: dict[str, Any], duck: dict[str, Any] | None,
              narrow: dict[str, Any]) -> None:  # fmt: skip
     peer = "DuckDB NPS/touchpoint/week" if duck else ""
-    run.add(Figure(f"aggregation core, {count:,} responses from NDJSON (wall)", full["seconds"], "s",
-                   TIME_FACTOR * duck["seconds"] if duck else None, peer=peer,
-                   peer_value=duck["seconds"] if duck else None,
-                   note=f"{count / full['seconds']:,.0f} responses/s; budget is 2× DuckDB"))
-    run.add(Figure("  peak RSS of that process", full["rss_mib"] * MIB_TO_MB, "MB", RSS_BUDGET_MB, peer=peer,
-                   peer_value=duck["rss_mib"] * MIB_TO_MB if duck else None))
+    run.add(
+        Figure(
+            f"aggregation core, {count:,} responses from NDJSON (wall)",
+            full["seconds"],
+            "s",
+            TIME_FACTOR * duck["seconds"] if duck else None,
+            peer=peer,
+            peer_value=duck["seconds"] if duck else None,
+            note=f"{count / full['seconds']:,.0f} responses/s; budget is 2× DuckDB",
+        )
+    )
+    run.add(
+        Figure(
+            "  peak RSS of that process",
+            full["rss_mib"] * MIB_TO_MB,
+            "MB",
+            RSS_BUDGET_MB,
+            peer=peer,
+            peer_value=duck["rss_mib"] * MIB_TO_MB if duck else None,
+        )
+    )
     run.add(Figure("  per response", full["seconds"] / count * 1e6, "µs"))
-    run.add(Figure("  render HTML + JSON from the finished report", full["render_seconds"], "s",
-                   note=f"{full['html_bytes'] / 1024:,.0f} KiB HTML, {full['json_bytes'] / 1024:,.0f} KiB JSON"))
-    run.add(Figure("json.loads loop, NPS per touchpoint per week (wall)", narrow["seconds"], "s", peer=peer,
-                   peer_value=duck["seconds"] if duck else None,
-                   note=f"peak RSS {narrow['rss_mib'] * MIB_TO_MB:,.0f} MB"))
+    run.add(
+        Figure(
+            "  render HTML + JSON from the finished report",
+            full["render_seconds"],
+            "s",
+            note=f"{full['html_bytes'] / 1024:,.0f} KiB HTML, {full['json_bytes'] / 1024:,.0f} KiB JSON",
+        )
+    )
+    run.add(
+        Figure(
+            "json.loads loop, NPS per touchpoint per week (wall)",
+            narrow["seconds"],
+            "s",
+            peer=peer,
+            peer_value=duck["seconds"] if duck else None,
+            note=f"peak RSS {narrow['rss_mib'] * MIB_TO_MB:,.0f} MB",
+        )
+    )
 
 
 def _profile(run: Run, bench: Any, path: Path) -> None:

@@ -96,8 +96,10 @@ def main() -> int:
     for result in failed:
         say(f"  {result['benchmark']}: {result['status'].upper()}: {result['reason']}")
     missed = [row for row in rows if row[4] == "MISSED"]
-    say(f"{len(results) - len(failed)} of {len(results)} benchmarks ran; {len(missed)} budget(s) missed; "
-        f"machine at the end: {describe()}")
+    say(
+        f"{len(results) - len(failed)} of {len(results)} benchmarks ran; {len(missed)} budget(s) missed; "
+        f"machine at the end: {describe()}"
+    )
     if args.markdown:
         args.markdown.write_text(markdown(rows), encoding="utf-8")
     return 1 if failed else 0

@@ -148,25 +148,55 @@ def measure(run: Run, args: argparse.Namespace) -> None:
         run.note(f"the worker reported {failed} failed records and {stored} stored responses of {RESPONSES}")
     meters = phases.meters
     _figures(run, meters["first"], meters["again"], int(RESPONSES * REDELIVERED))
-    run.add(Figure(f"  reading a block of {BLOCK} back for a report: requests", meters["read"].calls["Query"] /
-                   (RESPONSES // BLOCK), "", note=f"one Query per shard ({SHARDS} shards), paginated by 1 MB"))
+    run.add(
+        Figure(
+            f"  reading a block of {BLOCK} back for a report: requests",
+            meters["read"].calls["Query"] / (RESPONSES // BLOCK),
+            "",
+            note=f"one Query per shard ({SHARDS} shards), paginated by 1 MB",
+        )
+    )
 
 
 def _figures(run: Run, first: Meter, repeat: Meter, redelivered: int) -> None:
     per = RESPONSES / 1000
     sizes = first.item_sizes
     responses_only = sizes[1::2]  # each transaction puts the guard, then the response
-    run.add(Figure("DynamoDB requests per 1,000 responses", sum(first.calls.values()) / per, "",
-                   note=", ".join(f"{name} {count}" for name, count in first.calls.items())))
-    run.add(Figure("write request units per 1,000 responses (computed)", first.write_units / per, "WRU",
-                   note=f"guard item ~{sizes[0]} B, response item ~{sum(responses_only) // len(responses_only)} B; "
-                   "2 items × 2 units (transactional, ≤ 1 KB each)"))
+    run.add(
+        Figure(
+            "DynamoDB requests per 1,000 responses",
+            sum(first.calls.values()) / per,
+            "",
+            note=", ".join(f"{name} {count}" for name, count in first.calls.items()),
+        )
+    )
+    run.add(
+        Figure(
+            "write request units per 1,000 responses (computed)",
+            first.write_units / per,
+            "WRU",
+            note=f"guard item ~{sizes[0]} B, response item ~{sum(responses_only) // len(responses_only)} B; "
+            "2 items × 2 units (transactional, ≤ 1 KB each)",
+        )
+    )
     single = sum(math.ceil(s / 1024) for s in responses_only)
     run.add(Figure("  same bytes as one conditional PutItem each (computed)", single / per, "WRU"))
-    run.add(Figure("  same bytes as BatchWriteItem, 25 per call, no conditions (computed)", single / per, "WRU",
-                   note=f"{math.ceil(len(responses_only) / 25) / per:.0f} requests per 1,000"))
-    run.add(Figure(f"redelivered duplicates: requests per {redelivered}", sum(repeat.calls.values()), "",
-                   note="each a cancelled transaction; its units are not modelled here"))
+    run.add(
+        Figure(
+            "  same bytes as BatchWriteItem, 25 per call, no conditions (computed)",
+            single / per,
+            "WRU",
+            note=f"{math.ceil(len(responses_only) / 25) / per:.0f} requests per 1,000",
+        )
+    )
+    run.add(
+        Figure(
+            f"redelivered duplicates: requests per {redelivered}",
+            sum(repeat.calls.values()),
+            "",
+            note="each a cancelled transaction; its units are not modelled here",
+        )
+    )
 
 
 if __name__ == "__main__":

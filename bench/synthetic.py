@@ -33,9 +33,16 @@ LOGO_SVG = (
     '<rect width="40" height="40" rx="8" fill="#0B5F4A"/>'
     '<text x="50" y="27" font-family="sans-serif" font-size="18" fill="#1A1A1A">Pohjola</text></svg>\n'
 )
-CITIES = [("Helsinki", "Helsingissä", "Helsingfors"), ("Tampere", "Tampereella", "Tammerfors"),
-          ("Turku", "Turussa", "Åbo"), ("Vaasa", "Vaasassa", "Vasa"), ("Oulu", "Oulussa", "Uleåborg"),
-          ("Espoo", "Espoossa", "Esbo"), ("Porvoo", "Porvoossa", "Borgå"), ("Kokkola", "Kokkolassa", "Karleby")]
+CITIES = [
+    ("Helsinki", "Helsingissä", "Helsingfors"),
+    ("Tampere", "Tampereella", "Tammerfors"),
+    ("Turku", "Turussa", "Åbo"),
+    ("Vaasa", "Vaasassa", "Vasa"),
+    ("Oulu", "Oulussa", "Uleåborg"),
+    ("Espoo", "Espoossa", "Esbo"),
+    ("Porvoo", "Porvoossa", "Borgå"),
+    ("Kokkola", "Kokkolassa", "Karleby"),
+]
 """(Finnish name, Finnish "in …", Swedish name) of the towns the synthetic stores are in."""
 
 
@@ -148,8 +155,14 @@ REPORT_SURVEY = "kauppa-seuranta"
 REPORT_TOUCHPOINTS = ["myymala-helsinki", "myymala-tampere", "myymala-turku", "verkkokauppa", "puhelin"]
 REPORT_WEEKS = 12
 REPORT_START = datetime(2026, 9, 7, 6, 0, tzinfo=UTC)  # a Monday
-COMMENTS = ["Kassajono oli pitkä", "Henkilökunta oli todella ystävällistä", "Hyllyt olivat tyhjiä illalla",
-            "Kiitos nopeasta toimituksesta!", "Personalen var mycket hjälpsam", "Parkeringen var full"]
+COMMENTS = [
+    "Kassajono oli pitkä",
+    "Henkilökunta oli todella ystävällistä",
+    "Hyllyt olivat tyhjiä illalla",
+    "Kiitos nopeasta toimituksesta!",
+    "Personalen var mycket hjälpsam",
+    "Parkeringen var full",
+]
 
 
 def report_manifest_json() -> dict[str, Any]:
@@ -162,37 +175,88 @@ def report_manifest_json() -> dict[str, Any]:
         return {"id": oid, "label": text(fi, sv)}
 
     questions: list[dict[str, Any]] = [
-        {"id": "recommend", "type": "nps", "min": 0, "max": 10, "required": True,
-         "text": text("Kuinka todennäköisesti suosittelisit meitä?", "Hur troligt är det att du rekommenderar oss?")},
-        {"id": "satisfaction", "type": "csat", "min": 1, "max": 5,
-         "text": text("Kuinka tyytyväinen olit?", "Hur nöjd?")},
+        {
+            "id": "recommend",
+            "type": "nps",
+            "min": 0,
+            "max": 10,
+            "required": True,
+            "text": text("Kuinka todennäköisesti suosittelisit meitä?", "Hur troligt är det att du rekommenderar oss?"),
+        },
+        {
+            "id": "satisfaction",
+            "type": "csat",
+            "min": 1,
+            "max": 5,
+            "text": text("Kuinka tyytyväinen olit?", "Hur nöjd?"),
+        },
         {"id": "effort", "type": "ces", "min": 1, "max": 7, "text": text("Kuinka helppoa?", "Hur lätt?")},
         {"id": "cleanliness", "type": "rating", "min": 1, "max": 5, "text": text("Siisteys", "Renlighet")},
-        {"id": "visit", "type": "single_choice", "other": True, "text": text("Mitä tulit hakemaan?", "Vad kom du för?"),
-         "options": [option("groceries", "Ruokaa", "Mat"), option("pharmacy", "Apteekki", "Apotek"),
-                     option("parcel", "Paketti", "Paket")]},
-        {"id": "topics", "type": "multi_choice", "text": text("Mikä oli tärkeintä?", "Vad var viktigast?"),
-         "options": [option("price", "Hinta", "Pris"), option("service", "Palvelu", "Service"),
-                     option("selection", "Valikoima", "Sortiment")]},
-        {"id": "aspects", "type": "likert", "max": 5, "text": text("Kuinka samaa mieltä olet?", "Hur väl stämmer det?"),
-         "rows": [{"id": "staff", "label": text("Henkilökunta", "Personalen")},
-                  {"id": "queue", "label": text("Jonotus", "Kön")}]},
+        {
+            "id": "visit",
+            "type": "single_choice",
+            "other": True,
+            "text": text("Mitä tulit hakemaan?", "Vad kom du för?"),
+            "options": [
+                option("groceries", "Ruokaa", "Mat"),
+                option("pharmacy", "Apteekki", "Apotek"),
+                option("parcel", "Paketti", "Paket"),
+            ],
+        },
+        {
+            "id": "topics",
+            "type": "multi_choice",
+            "text": text("Mikä oli tärkeintä?", "Vad var viktigast?"),
+            "options": [
+                option("price", "Hinta", "Pris"),
+                option("service", "Palvelu", "Service"),
+                option("selection", "Valikoima", "Sortiment"),
+            ],
+        },
+        {
+            "id": "aspects",
+            "type": "likert",
+            "max": 5,
+            "text": text("Kuinka samaa mieltä olet?", "Hur väl stämmer det?"),
+            "rows": [
+                {"id": "staff", "label": text("Henkilökunta", "Personalen")},
+                {"id": "queue", "label": text("Jonotus", "Kön")},
+            ],
+        },
         {"id": "visits", "type": "number", "min": 0, "max": 365, "text": text("Käyntejä vuodessa", "Besök per år")},
         {"id": "contact_ok", "type": "consent", "text": text("Saa ottaa yhteyttä", "Får kontakta mig")},
-        {"id": "comment", "type": "text", "multiline": True,
-         "text": text("Mitä voisimme parantaa?", "Vad kan vi förbättra?")},
+        {
+            "id": "comment",
+            "type": "text",
+            "multiline": True,
+            "text": text("Mitä voisimme parantaa?", "Vad kan vi förbättra?"),
+        },
     ]
     for question in questions:
         question["page"] = 0
     return {
-        "id": REPORT_SURVEY, "version": "bench-1", "theme": THEME,
-        "brand": {"name": "Pohjolan Kauppa Oy", "font_family": "system-ui, sans-serif",
-                  "colors": {"primary": "#0B5F4A", "on_primary": "#FFFFFF", "text": "#1A1A1A",
-                             "background": "#FFFFFF", "error": "#B00020", "focus": "#B35C00"}},
-        "languages": ["fi", "sv"], "title": text("Asiakaskokemus", "Kundupplevelse"),
+        "id": REPORT_SURVEY,
+        "version": "bench-1",
+        "theme": THEME,
+        "brand": {
+            "name": "Pohjolan Kauppa Oy",
+            "font_family": "system-ui, sans-serif",
+            "colors": {
+                "primary": "#0B5F4A",
+                "on_primary": "#FFFFFF",
+                "text": "#1A1A1A",
+                "background": "#FFFFFF",
+                "error": "#B00020",
+                "focus": "#B35C00",
+            },
+        },
+        "languages": ["fi", "sv"],
+        "title": text("Asiakaskokemus", "Kundupplevelse"),
         "thanks": text("Kiitos!", "Tack!"),
         "touchpoints": [{"id": tp, "label": text(tp, tp)} for tp in REPORT_TOUCHPOINTS],
-        "hidden": ["campaign"], "pages": [{"questions": [q["id"] for q in questions]}], "questions": questions,
+        "hidden": ["campaign"],
+        "pages": [{"questions": [q["id"] for q in questions]}],
+        "questions": questions,
     }
 
 
@@ -201,11 +265,21 @@ def collect_manifest_json() -> dict[str, Any]:
     manifest = report_manifest_json()
     manifest["id"] = "kauppa-palaute"
     manifest["questions"] += [
-        {"id": "praise", "type": "text", "page": 0, "show_if": {"question": "recommend", "op": "gte", "value": 9},
-         "text": {"fi": "Mikä ilahdutti sinua eniten?", "sv": "Vad gladde dig mest?"}},
-        {"id": "contact_email", "type": "email", "page": 0, "required": True,
-         "show_if": {"question": "contact_ok", "op": "eq", "value": True},
-         "text": {"fi": "Sähköpostiosoitteesi", "sv": "Din e-postadress"}},
+        {
+            "id": "praise",
+            "type": "text",
+            "page": 0,
+            "show_if": {"question": "recommend", "op": "gte", "value": 9},
+            "text": {"fi": "Mikä ilahdutti sinua eniten?", "sv": "Vad gladde dig mest?"},
+        },
+        {
+            "id": "contact_email",
+            "type": "email",
+            "page": 0,
+            "required": True,
+            "show_if": {"question": "contact_ok", "op": "eq", "value": True},
+            "text": {"fi": "Sähköpostiosoitteesi", "sv": "Din e-postadress"},
+        },
     ]
     manifest["pages"] = [{"questions": [q["id"] for q in manifest["questions"]]}]
     return manifest
@@ -217,21 +291,29 @@ def responses(count: int, seed: int = 7) -> Iterator[dict[str, Any]]:
     span = REPORT_WEEKS * 7 * 24 * 3600
     for i in range(count):
         answers: dict[str, Any] = {
-            "recommend": rng.choice((10, 10, 9, 9, 9, 8, 8, 7, 6, 5, 3, 0)), "satisfaction": rng.randint(1, 5),
-            "effort": rng.randint(1, 7), "cleanliness": rng.randint(1, 5),
+            "recommend": rng.choice((10, 10, 9, 9, 9, 8, 8, 7, 6, 5, 3, 0)),
+            "satisfaction": rng.randint(1, 5),
+            "effort": rng.randint(1, 7),
+            "cleanliness": rng.randint(1, 5),
             "visit": rng.choice(("groceries", "pharmacy", "parcel")),
             "topics": rng.sample(("price", "service", "selection"), rng.randint(0, 2)),
             "aspects": {"staff": rng.randint(1, 5), "queue": rng.randint(1, 5)},
-            "visits": rng.randint(0, 60), "contact_ok": True,
+            "visits": rng.randint(0, 60),
+            "contact_ok": True,
         }
         if i % 10 == 0:
             answers["comment"] = f"{rng.choice(COMMENTS)} ({i})"
         yield {
-            "response_id": f"{rng.getrandbits(128):032x}", "survey": REPORT_SURVEY,
+            "response_id": f"{rng.getrandbits(128):032x}",
+            "survey": REPORT_SURVEY,
             "received_at": (REPORT_START + timedelta(seconds=span * i // count)).isoformat().replace("+00:00", "Z"),
-            "manifest_version": "bench-1", "lang": "fi" if i % 4 else "sv",
+            "manifest_version": "bench-1",
+            "lang": "fi" if i % 4 else "sv",
             "tp": REPORT_TOUCHPOINTS[i % len(REPORT_TOUCHPOINTS)],
-            "hidden": {"campaign": "syksy" if i % 2 else "joulu"}, "answers": answers, "outcome": None, "score": None,
+            "hidden": {"campaign": "syksy" if i % 2 else "joulu"},
+            "answers": answers,
+            "outcome": None,
+            "score": None,
         }
 
 

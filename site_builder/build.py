@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+from collections import Counter
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -185,8 +186,8 @@ def build_site(
             result.skipped.append(path.stem)
         else:
             todo.append(path)
-    stems = [p.stem for p in paths]
-    for stem in {s for s in stems if stems.count(s) > 1}:
+    stems = Counter(p.stem for p in paths)
+    for stem in sorted(s for s, count in stems.items() if count > 1):
         result.problems.append(Problem(specs_dir / stem, "has both a .yaml and a .yml spec", hint="keep one"))
     for stem, outcome in compile_surveys(todo, options):
         if isinstance(outcome, list):
