@@ -82,10 +82,7 @@ def sqs_event(messages: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def stack(monkeypatch: pytest.MonkeyPatch) -> Iterator[AwsStack]:
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_DEFAULT_REGION": REGION}.items():  # fmt: skip
-        monkeypatch.setenv(name, value)
+def stack(aws_credentials: str) -> Iterator[AwsStack]:
     with mock_aws():
         yield AwsStack()
 

@@ -38,10 +38,7 @@ NO_CHANGES = "The submitted information didn't contain changes. Submit different
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[boto3.Session]:
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_DEFAULT_REGION": REGION}.items():  # fmt: skip
-        monkeypatch.setenv(name, value)
+def aws(monkeypatch: pytest.MonkeyPatch, aws_credentials: str) -> Iterator[boto3.Session]:
     # moto applies bucket policies but ignores their conditions: the real TLS-only policy would
     # deny the test every request. Its content has its own test below.
     monkeypatch.setattr(artifacts, "tls_only_policy", lambda bucket: '{"Version": "2012-10-17", "Statement": []}')

@@ -95,7 +95,7 @@ def test_report_without_data_says_which_folder_is_missing(tmp_path: Path) -> Non
 
 
 def test_token_and_report_with_aws_use_the_deployed_tables_and_bucket(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, aws_credentials: str
 ) -> None:
     import boto3
     from moto import mock_aws
@@ -104,9 +104,8 @@ def test_token_and_report_with_aws_use_the_deployed_tables_and_bucket(
     from functions.tokens import TABLE_KEYS as TOKEN_KEYS
     from functions.tokens import DynamoDBTokens
 
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_DEFAULT_REGION": "eu-north-1", "RESPONSES_TABLE": "palaute-responses",
-                        "TOKENS_TABLE": "palaute-tokens", "MANIFEST_BUCKET": "palaute-site"}.items():  # fmt: skip
+    for name, value in {"RESPONSES_TABLE": "palaute-responses", "TOKENS_TABLE": "palaute-tokens",
+                        "MANIFEST_BUCKET": "palaute-site"}.items():  # fmt: skip
         monkeypatch.setenv(name, value)
     with mock_aws():
         dynamodb, s3 = boto3.client("dynamodb"), boto3.client("s3")

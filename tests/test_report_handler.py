@@ -173,13 +173,7 @@ def test_csv_and_xlsx_are_answered_as_attachments(setup: Setup) -> None:
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "eu-north-1",
-    }.items():
-        monkeypatch.setenv(name, value)
+def aws(aws_credentials: str) -> Iterator[Any]:
     with mock_aws():
         client = boto3.client("s3")
         client.create_bucket(Bucket="palaute-reports", CreateBucketConfiguration={"LocationConstraint": "eu-north-1"})

@@ -18,10 +18,7 @@ REGION = "eu-north-1"
 
 
 @pytest.fixture
-def store(monkeypatch: pytest.MonkeyPatch) -> Iterator[DynamoDBStore]:
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_DEFAULT_REGION": REGION}.items():  # fmt: skip
-        monkeypatch.setenv(name, value)
+def store(aws_credentials: str) -> Iterator[DynamoDBStore]:
     with mock_aws():
         client = boto3.client("dynamodb", region_name=REGION)
         client.create_table(TableName="palaute-responses", BillingMode="PAY_PER_REQUEST", **TABLE_KEYS)

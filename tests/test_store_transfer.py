@@ -24,10 +24,7 @@ REGION = "eu-north-1"
 
 
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[DynamoDBStore]:
-    for name, value in {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing",
-                        "AWS_DEFAULT_REGION": REGION, "AWS_REGION": REGION}.items():  # fmt: skip
-        monkeypatch.setenv(name, value)
+def aws(aws_credentials: str) -> Iterator[DynamoDBStore]:
     with mock_aws():
         client = boto3.client("dynamodb", region_name=REGION)
         client.create_table(TableName="palaute-responses", BillingMode="PAY_PER_REQUEST", **TABLE_KEYS)

@@ -14,18 +14,8 @@ from moto import mock_aws
 from functions.tokens import TABLE_KEYS, DynamoDBTokens, SQLiteTokens, TokenStore, issue_token, token_matches
 
 
-@pytest.fixture
-def aws_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name, value in {
-        "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
-        "AWS_DEFAULT_REGION": "eu-north-1",
-    }.items():
-        monkeypatch.setenv(name, value)
-
-
 @pytest.fixture(params=["sqlite", "dynamodb"])
-def store(request: pytest.FixtureRequest, tmp_path: Path, aws_env: None) -> Iterator[TokenStore]:
+def store(request: pytest.FixtureRequest, tmp_path: Path, aws_credentials: str) -> Iterator[TokenStore]:
     if request.param == "sqlite":
         yield SQLiteTokens.in_data_dir(tmp_path / ".palaute")
         return
