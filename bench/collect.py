@@ -1,8 +1,10 @@
 """Collect: cold start of the handler module, warm CPU per request, and the local server's accepts/s.
 
 1. Cold start: `import functions.collect.handler` in a fresh process with the Lambda environment
-   set, so module init also makes its S3 and SQS clients (what a Lambda cold start pays before
-   the first request), median of 10; then the first request in that process. Peer: a plain
+   set, so module init also makes its SQS client (what a Lambda cold start pays before the first
+   request; the S3 client for manifests is made on the first manifest read, which this first
+   request, served from an in-memory manifest, does not do), median of 10; then the first
+   request in that process. Peer: a plain
    `import boto3, pydantic, aws_lambda_powertools` in a fresh process. `-X importtime` names the
    top costs. Budget ≤ 250 ms.
 2. Warm: CPU time (`time.process_time`) per request, median, for a 12-question JSON response:
@@ -143,7 +145,7 @@ def cold_start(run: Run, runs: int, work: Path) -> None:
     peer_init = timing_of([r["init"] for r, _ in peer])
     run.add(
         Figure(
-            "handler module init (imports + S3/SQS clients)",
+            "handler module init (imports + SQS client)",
             init.median,
             "s",
             COLD_BUDGET,

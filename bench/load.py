@@ -4,22 +4,36 @@
 `response_id` so every accept is a new row; otherwise a small Python client with threads and
 keep-alive connections does. Only loopback is ever addressed. Afterwards the server is stopped
 and the rows in its SQLite file are counted: an accept that did not become a row is not durable.
+The server's own CPU time during each load (from /proc) gives accepts per server CPU-second, a
+figure that moves less than accepts/s when the machine's cores are shared.
+
+    .venv/bin/python bench/load.py --rounds 5      # just this load, 5 rounds, medians at the end
 """
 
 from __future__ import annotations
 
+import argparse
 import http.client
+import itertools
 import json
 import os
 import re
 import signal
 import socket
+import statistics
 import subprocess
 import tempfile
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+
+if __package__ in (None, ""):  # run as `python bench/load.py`
+    import sys
+
+    sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from bench import debian
 from bench.answers import full_answers
@@ -27,6 +41,8 @@ from bench.figures import ROOT, Figure, Run
 from bench.synthetic import write_specs, write_theme
 
 BUDGET = 1000.0
+RUNS = itertools.count(1)
+"""Each load's number, part of every response id it sends: no load repeats another's ids."""
 SURVEY = "kauppa-0000"
 WRK_SCRIPT = """
 local threads = {}
@@ -73,15 +89,24 @@ def _wait_until_up(url: str, proc: subprocess.Popen[bytes], seconds: float) -> b
     return False
 
 
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time the process has used so far (0 where /proc is missing)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def _lua_string(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def wrk_load(wrk: str, url: str, body: str, connections: int, seconds: int, work: Path) -> dict[str, float]:
-    """One wrk run; response ids are unique across runs too (the run number is in each id)."""
+    """One wrk run; response ids are unique across runs too (the run's number is in each id)."""
     before, after = body.split("RESPONSE_ID")
     script = work / f"post-{connections}.lua"
-    script.write_text(f"RUN = {connections}\nBODY_BEFORE = {_lua_string(before)}\nBODY_AFTER = {_lua_string(after)}\n"
+    script.write_text(f"RUN = {next(RUNS)}\nBODY_BEFORE = {_lua_string(before)}\nBODY_AFTER = {_lua_string(after)}\n"
                       + WRK_SCRIPT)  # fmt: skip
     threads = min(2, connections)
     done = subprocess.run([wrk, f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--timeout", "5s",
@@ -96,6 +121,7 @@ def wrk_load(wrk: str, url: str, body: str, connections: int, seconds: int, work
 def python_load(port: int, body: str, connections: int, seconds: int, limit: int) -> dict[str, float]:
     """Threads posting over keep-alive connections until `limit` requests or `seconds` pass."""
     path = f"/v1/surveys/{SURVEY}/responses"
+    run = next(RUNS)
     counts = {"accepted": 0, "other": 0, "sent": 0}
     lock = threading.Lock()
     deadline = time.monotonic() + seconds
@@ -109,7 +135,7 @@ def python_load(port: int, body: str, connections: int, seconds: int, limit: int
                     break
                 counts["sent"] += 1
             sequence += 1
-            rid = f"{number:08x}-{connections:04x}-4000-8000-{sequence:012x}"
+            rid = f"{number:08x}-{run:04x}-4000-8000-{sequence:012x}"
             payload = body.replace("RESPONSE_ID", rid).encode()
             try:
                 conn.request("POST", path, payload, {"Content-Type": "application/json"})
@@ -154,45 +180,61 @@ def _stop(proc: subprocess.Popen[bytes]) -> None:
             proc.wait(5)
 
 
-def local_server(run: Run, quick: bool) -> None:
+@contextmanager
+def served(work: Path) -> Iterator[tuple[subprocess.Popen[bytes], int, Path] | str]:
+    """`palaute serve` on a free loopback port with one synthetic survey; a str (why) if it did not come up."""
     palaute = ROOT / ".venv" / "bin" / "palaute"
+    write_specs(work / "specs", 1)
+    write_theme(work / "themes")
+    port, data = free_port(), work / "data"
+    log = (work / "serve.log").open("wb")
+    proc = subprocess.Popen([str(palaute), "serve", "--specs", str(work / "specs"), "--themes",
+                             str(work / "themes"), "--data", str(data), "--host", "127.0.0.1", "--port",
+                             str(port), "--no-watch"], stdout=log, stderr=subprocess.STDOUT,
+                            start_new_session=True)  # fmt: skip
+    try:
+        if not _wait_until_up(f"http://127.0.0.1:{port}/{SURVEY}/fi/", proc, 90):
+            tail = (work / "serve.log").read_text(errors="replace")[-400:]
+            yield f"palaute serve did not come up: {tail}"
+        else:
+            yield proc, port, data
+    finally:
+        _stop(proc)
+        log.close()
+
+
+def local_server(run: Run, quick: bool) -> None:
     with tempfile.TemporaryDirectory(prefix="palaute-bench-serve-") as tmp:
         work = Path(tmp)
-        write_specs(work / "specs", 1)
-        write_theme(work / "themes")
-        port, data = free_port(), work / "data"
-        log = (work / "serve.log").open("wb")
-        proc = subprocess.Popen([str(palaute), "serve", "--specs", str(work / "specs"), "--themes",
-                                 str(work / "themes"), "--data", str(data), "--host", "127.0.0.1", "--port",
-                                 str(port), "--no-watch"], stdout=log, stderr=subprocess.STDOUT,
-                                start_new_session=True)  # fmt: skip
-        try:
-            if not _wait_until_up(f"http://127.0.0.1:{port}/{SURVEY}/fi/", proc, 90):
-                tail = (work / "serve.log").read_text(errors="replace")[-400:]
-                run.missing("local server", f"palaute serve did not come up: {tail}")
+        with served(work) as server:
+            if isinstance(server, str):
+                run.missing("local server", server)
                 return
-            body = _request_body(data / "site")
-            results = _drive(run, port, body, work, quick)
-        finally:
-            _stop(proc)
-            log.close()
+            proc, port, data = server
+            results = _drive(run, proc.pid, port, _request_body(data / "site"), work, quick)
         _durable(run, data, results)
         store_ceiling(run, data, 100 if quick else 500)
 
 
-def _drive(run: Run, port: int, body: str, work: Path, quick: bool) -> list[tuple[str, dict[str, float]]]:
-    wrk, reason = debian.ensure("wrk", "wrk")
+def _load(pid: int, port: int, body: str, work: Path, connections: int, seconds: int) -> tuple[str, dict[str, float]]:
+    """One load of `connections` for `seconds`; the result includes the server's CPU seconds meanwhile."""
+    wrk, _ = debian.ensure("wrk", "wrk")
     url = f"http://127.0.0.1:{port}/v1/surveys/{SURVEY}/responses"
+    cpu_before = cpu_seconds(pid)
+    if wrk:
+        result = wrk_load(wrk, url, body, connections, seconds, work)
+        tool = f"wrk, {connections} connection{'s' if connections > 1 else ''}, {seconds} s"
+    else:
+        result = python_load(port, body, connections, seconds, limit=20_000)
+        tool = f"Python client, {connections} threads, ≤ {seconds} s"
+    result["cpu"] = cpu_seconds(pid) - cpu_before
+    return tool, result
+
+
+def _drive(run: Run, pid: int, port: int, body: str, work: Path, quick: bool) -> list[tuple[str, dict[str, float]]]:
+    wrk, reason = debian.ensure("wrk", "wrk")
     seconds = 3 if quick else 10
-    results = []
-    for connections in (1, 16):
-        if wrk:
-            result = wrk_load(wrk, url, body, connections, seconds, work)
-            tool = f"wrk, {connections} connection{'s' if connections > 1 else ''}, {seconds} s"
-        else:
-            result = python_load(port, body, connections, seconds, limit=20_000)
-            tool = f"Python client, {connections} threads, ≤ {seconds} s"
-        results.append((tool, result))
+    results = [_load(pid, port, body, work, connections, seconds) for connections in (1, 16)]
     if not wrk:
         run.skip("wrk", reason + "; the Python client drove the load")
     return results
@@ -240,6 +282,8 @@ def _durable(run: Run, data: Path, results: list[tuple[str, dict[str, float]]]) 
     accepted_total = sum(r["accepted"] for _, r in results)
     for tool, result in results:
         latency = f", p50 {result['p50'] * 1000:.1f} ms, p99 {result['p99'] * 1000:.1f} ms" if "p50" in result else ""
+        if result.get("cpu"):
+            latency += f", {result['accepted'] / result['cpu']:,.0f} accepts per server CPU-second"
         budget = BUDGET if "1 connection," not in tool and "1 threads" not in tool else None
         run.add(
             Figure(
@@ -260,3 +304,50 @@ def _durable(run: Run, data: Path, results: list[tuple[str, dict[str, float]]]) 
             note=f"{stored:,} rows for {accepted_total:,.0f} accepts",
         )
     )
+
+
+def rounds(count: int, connections: int, seconds: int) -> None:
+    """`count` rounds, each a fresh server under `connections` for `seconds`; medians at the end."""
+    rows: list[dict[str, float]] = []
+    for number in range(1, count + 1):
+        with tempfile.TemporaryDirectory(prefix="palaute-bench-serve-") as tmp:
+            work = Path(tmp)
+            with served(work) as server:
+                if isinstance(server, str):
+                    raise SystemExit(server)
+                proc, port, data = server
+                body = _request_body(data / "site")
+                _, warm_up = _load(proc.pid, port, body, work, connections, 2)  # not counted, but its rows are
+                _, result = _load(proc.pid, port, body, work, connections, seconds)
+                load_average = os.getloadavg()[0]
+            from functions.sqlite_store import SQLiteStore
+
+            store = SQLiteStore.in_data_dir(data)
+            try:
+                # more rows than accepts is fine: posts in flight when wrk stopped were still committed
+                result["missing"] = max(0.0, warm_up["accepted"] + result["accepted"] - store.count(SURVEY))
+            finally:
+                store.close()
+        result |= {"rate": result["accepted"] / result["seconds"], "load": load_average,
+                   "per_cpu": result["accepted"] / result["cpu"] if result["cpu"] else 0.0}  # fmt: skip
+        rows.append(result)
+        print(f"round {number}: {result['rate']:,.0f} accepts/s, {result['per_cpu']:,.0f} per server CPU-second, "
+              f"{result['other']:,.0f} other, {result['missing']:,.0f} accepts not in SQLite, "
+              f"load average {result['load']:.2f}"
+              + (f", p50 {result['p50'] * 1000:.1f} ms, p99 {result['p99'] * 1000:.1f} ms" if "p50" in result else ""),
+              flush=True)  # fmt: skip
+
+    def median(key: str) -> float:
+        return statistics.median(r[key] for r in rows)
+
+    print(f"median of {count}: {median('rate'):,.0f} accepts/s, {median('per_cpu'):,.0f} per server CPU-second, "
+          f"load average {median('load'):.2f}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description="Load on `palaute serve`: durable accepts per second, in rounds.")
+    parser.add_argument("--rounds", type=int, default=3, help="fresh servers to load one after another (3)")
+    parser.add_argument("--connections", type=int, default=16, help="concurrent connections (16)")
+    parser.add_argument("--seconds", type=int, default=10, help="seconds of load per round, after 2 of warm-up (10)")
+    options = parser.parse_args()
+    rounds(options.rounds, options.connections, options.seconds)

@@ -5,8 +5,10 @@ written once to NDJSON under bench/.data/. Each measurement runs in its own proc
 peak RSS (`getrusage`) is its own:
 
 1. The full report (`Aggregator`: every question, touchpoint/language/hidden breakdowns, weekly
-   trend) read from NDJSON through the light path: `json.loads` per line and a slotted record,
-   no pydantic per line. Then rendering HTML and JSON from the finished report.
+   trend) read from NDJSON through `functions/report/ndjson.py`: orjson per block of lines, no
+   pydantic and no record per line, the file cut in two byte ranges aggregated in two processes
+   and merged. Then rendering HTML and JSON from the finished report. The same in one process
+   beside it, and its CPU time (user + system, the child's included) since the cores are shared.
 2. The same lines through `StoredResponse.model_validate_json` (what the stores do), on a slice,
    to show what validation per line would cost.
 3. The narrow question DuckDB answers, NPS per touchpoint per ISO week (Europe/Helsinki), in
@@ -35,41 +37,32 @@ from bench.synthetic import report_manifest_json, responses_file
 ZONE = "Europe/Helsinki"
 
 
-class Line:
-    """One NDJSON response as the aggregator reads it (the `ResponseRecord` protocol), unvalidated."""
-
-    __slots__ = ("answers", "hidden", "lang", "outcome", "received_at", "response_id", "score", "tp")
-
-    def __init__(self, data: dict[str, Any]) -> None:
-        self.response_id = data["response_id"]
-        self.received_at = datetime.fromisoformat(data["received_at"])
-        self.lang, self.tp, self.hidden = data["lang"], data.get("tp"), data.get("hidden") or {}
-        self.answers, self.outcome, self.score = data["answers"], data.get("outcome"), data.get("score")
+def _cpu_seconds() -> float:
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
-def _full(path: Path, limit: int) -> dict[str, Any]:
+def _full(path: Path, limit: int, workers: int | None = None) -> dict[str, Any]:
+    """The whole file (`limit` is its line count: `responses_file(limit)`) through the report core."""
     from functions.manifest import Manifest
-    from functions.report.aggregate import Aggregator
     from functions.report.html import render_html
     from functions.report.json import render_json
+    from functions.report.ndjson import WORKERS, aggregate_ndjson
 
     manifest = Manifest.model_validate(report_manifest_json())
-    aggregator = Aggregator(manifest)
-    add, loads = aggregator.add, json.loads
-    started = time.perf_counter()
-    with path.open("rb") as lines:
-        for count, line in enumerate(lines, 1):
-            add(Line(loads(line)))
-            if count == limit:
-                break
-    report = aggregator.report()
-    aggregated = time.perf_counter() - started
+    cpu, started = _cpu_seconds(), time.perf_counter()
+    report = aggregate_ndjson(manifest, path, workers=WORKERS if workers is None else workers).report()
+    aggregated, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
+    if report.responses != limit:
+        raise RuntimeError(f"{path} holds {report.responses:,} responses, not {limit:,}")
     started = time.perf_counter()
     html, document = render_html(manifest, report), render_json(report)
     rendered = time.perf_counter() - started
     nps = {tp: g.questions["recommend"].score for tp, g in report.breakdowns.touchpoint.items()}  # type: ignore[attr-defined]
     return {
         "seconds": aggregated,
+        "cpu_seconds": cpu,
+        "children_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
         "render_seconds": rendered,
         "responses": report.responses,
         "html_bytes": len(html),
@@ -142,7 +135,17 @@ def _duckdb(path: Path, limit: int) -> dict[str, Any]:
     }
 
 
-CHILDREN = {"full": _full, "validated": _validated, "narrow": _narrow, "duckdb": _duckdb}
+def _full_one_process(path: Path, limit: int) -> dict[str, Any]:
+    return _full(path, limit, workers=1)
+
+
+CHILDREN = {
+    "full": _full,
+    "full-one-process": _full_one_process,
+    "validated": _validated,
+    "narrow": _narrow,
+    "duckdb": _duckdb,
+}
 
 
 def child(name: str, path: Path, limit: int) -> dict[str, Any]:
@@ -175,14 +178,23 @@ def measure(run: Run, args: argparse.Namespace) -> None:
     full = child("full", path, count)
     run.add(
         Figure(
-            "full report from NDJSON, one pass",
+            "full report from NDJSON, two processes",
             full["seconds"],
             "s",
-            note=f"{count / full['seconds']:,.0f} responses/s",
+            note=f"{count / full['seconds']:,.0f} responses/s; CPU {full['cpu_seconds']:.1f} s",
         )
     )
     run.add(Figure("  per response", full["seconds"] / count * 1e6, "µs"))
-    run.add(Figure("  peak RSS of that process", full["rss_mib"], "MiB"))
+    run.add(Figure("  peak RSS, both processes", full["rss_mib"] + full["children_rss_mib"], "MiB"))
+    single = child("full-one-process", path, count)
+    run.add(
+        Figure(
+            "full report from NDJSON, one process",
+            single["seconds"],
+            "s",
+            note=f"CPU {single['cpu_seconds']:.1f} s; peak RSS {single['rss_mib']:,.0f} MiB",
+        )
+    )
     run.add(
         Figure(
             "render HTML + JSON from the report",

@@ -48,7 +48,11 @@ class SQSQueue:
 
 
 class LocalQueue:
-    """The queue step on one machine: a synchronous, committed write to the store."""
+    """The queue step on one machine: a synchronous, committed write to the store.
+
+    Concurrent sends to a `SQLiteStore` share commits (its group commit); each still returns only
+    once its own response is committed, and raises `QueueUnavailable` when its batch failed.
+    """
 
     def __init__(self, store: ResponseStore) -> None:
         self.store = store

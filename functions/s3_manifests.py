@@ -6,6 +6,9 @@ After the TTL the object is re-read only if its ETag changed (a conditional GET)
 does not exist is remembered too, so posts to made-up ids cannot turn into an S3 request each.
 When S3 fails and a stale copy is at hand, the stale copy is used: accepting a response against
 a minute-old manifest beats refusing it; with no copy, `ManifestUnavailable` (answered 503).
+Given `make_client` instead of a client, it makes its S3 client on the first read, so the
+collect function's module init does not pay for one (under SnapStart it is made before the
+snapshot instead).
 """
 
 from __future__ import annotations
@@ -39,16 +42,28 @@ class _Entry:
 
 class S3Manifests:
     def __init__(
-        self, client: S3Client, bucket: str, prefix: str = "", ttl_seconds: float = 60.0,
-        clock: Callable[[], float] = time.monotonic,
+        self, client: S3Client | None, bucket: str, prefix: str = "", ttl_seconds: float = 60.0,
+        clock: Callable[[], float] = time.monotonic, *, make_client: Callable[[], S3Client] | None = None,
     ) -> None:  # fmt: skip
-        self.client = client
+        if client is None and make_client is None:
+            raise ValueError("S3Manifests needs a client or make_client")
+        self._client = client
+        self._make_client = make_client
         self.bucket = bucket
         self.prefix = prefix
         self.ttl = ttl_seconds
         self.clock = clock
         self._cache: dict[str, _Entry] = {}
         self._lock = threading.Lock()
+
+    @property
+    def client(self) -> S3Client:
+        if self._client is None:
+            with self._lock:
+                if self._client is None and self._make_client is not None:
+                    self._client = self._make_client()
+        assert self._client is not None
+        return self._client
 
     def key(self, survey_id: str) -> str:
         return f"{self.prefix}{survey_id}/form.json"

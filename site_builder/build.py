@@ -13,23 +13,24 @@ import os
 import re
 from collections import Counter
 from collections.abc import Iterable
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from functions.manifest import Manifest
-from site_builder.crosscheck import crosscheck
-from site_builder.load import read_yaml, validate
-from site_builder.outputs import survey_outputs
 from site_builder.problems import BuildFailed, Problem, did_you_mean
-from site_builder.spec import SurveySpec
-from site_builder.theme import Theme, load_theme
 from site_builder.write import WriteStats, remove_survey, write_survey
+
+if TYPE_CHECKING:  # the compile path loads only when a survey needs building: a no-op build stays quick
+    from functions.manifest import Manifest
+    from site_builder.spec import SurveySpec
+    from site_builder.theme import Theme
 
 CACHE_FILE = ".palaute-build.json"
 PARALLEL_FROM = 40
 """Below this many surveys to build, starting worker processes costs more than it saves."""
+CHUNK = 16
+"""Surveys a worker builds per task: few enough that the cores finish together."""
 
 
 @dataclass
@@ -63,12 +64,19 @@ _themes: dict[tuple[Path, str], Theme] = {}
 def _theme(themes_dir: Path, name: str) -> Theme:
     key = (themes_dir, name)
     if key not in _themes:
+        from site_builder.theme import load_theme
+
         _themes[key] = load_theme(themes_dir, name)
     return _themes[key]
 
 
 def load_survey(path: Path, themes_dir: Path) -> tuple[SurveySpec, Manifest, Theme]:
     """Validate one spec and its theme, raising every problem found."""
+    from site_builder.compile import compile_manifest
+    from site_builder.crosscheck import crosscheck
+    from site_builder.load import read_yaml, validate
+    from site_builder.spec import SurveySpec
+
     document = read_yaml(path)
     spec = validate(document, SurveySpec)
     problems = crosscheck(spec, document)
@@ -84,33 +92,54 @@ def load_survey(path: Path, themes_dir: Path) -> tuple[SurveySpec, Manifest, The
             problems.extend(err.problems)
     if problems or theme is None:
         raise BuildFailed(problems)
-    from site_builder.compile import compile_manifest
-
     return spec, compile_manifest(spec, theme.brand()), theme
 
 
-def _compile_one(path: Path, options: BuildOptions) -> tuple[str, dict[str, bytes] | list[Problem]]:
+def _build_one(path: Path, options: BuildOptions, out_dir: Path) -> tuple[str, int | list[Problem]]:
+    """Compile one survey and write its folder: how many files changed, or the survey's problems."""
+    from site_builder.outputs import survey_outputs
+
     try:
         _, manifest, theme = load_survey(path, options.themes_dir)
     except BuildFailed as err:
         return path.stem, err.problems
-    return path.stem, survey_outputs(manifest, theme, base_url=options.base_url, api_url=options.api_url)
+    files = survey_outputs(manifest, theme, base_url=options.base_url, api_url=options.api_url)
+    stats: WriteStats = write_survey(out_dir / path.stem, files)
+    return path.stem, len(stats.written)
 
 
-def _compile_chunk(paths: list[Path], options: BuildOptions) -> list[tuple[str, dict[str, bytes] | list[Problem]]]:
-    return [_compile_one(path, options) for path in paths]
+def _build_chunk(paths: list[Path], options: BuildOptions, out_dir: Path) -> list[tuple[str, int | list[Problem]]]:
+    return [_build_one(path, options, out_dir) for path in paths]
 
 
-def compile_surveys(paths: list[Path], options: BuildOptions) -> Iterable[tuple[str, dict[str, bytes] | list[Problem]]]:
-    """Every survey's files, on all cores when there are many."""
-    workers = min(os.cpu_count() or 1, 8)
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the cores this process may use, not all the machine has
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+def build_surveys(paths: list[Path], options: BuildOptions, out_dir: Path) -> Iterable[tuple[str, int | list[Problem]]]:
+    """Build and write every survey, on all cores when there are many (each survey has its own folder).
+
+    The first survey is built here before the workers start, so that workers forked from this process
+    inherit its imports, themes and compiled templates instead of each making their own.
+    """
+    workers = min(_cores(), 8)
     if len(paths) < PARALLEL_FROM or workers < 2:
-        yield from _compile_chunk(paths, options)
+        yield from _build_chunk(paths, options, out_dir)
         return
-    size = max(1, len(paths) // (workers * 4))
-    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    yield _build_one(paths[0], options, out_dir)
+    folders: dict[str, list[Path]] = {}  # a.yaml and a.yml (a mistake, reported) write one folder: one worker
+    for path in paths[1:]:
+        folders.setdefault(path.stem, []).append(path)
+    groups = list(folders.values())
+    size = max(1, min(CHUNK, len(groups) // (workers * 4)))
+    chunks = [[path for group in groups[i : i + size] for path in group] for i in range(0, len(groups), size)]
+    from concurrent.futures import ProcessPoolExecutor
+
     with ProcessPoolExecutor(max_workers=workers) as pool:
-        for results in pool.map(_compile_chunk, chunks, [options] * len(chunks)):
+        for results in pool.map(_build_chunk, chunks, [options] * len(chunks), [out_dir] * len(chunks)):
             yield from results
 
 
@@ -189,14 +218,13 @@ def build_site(
     stems = Counter(p.stem for p in paths)
     for stem in sorted(s for s, count in stems.items() if count > 1):
         result.problems.append(Problem(specs_dir / stem, "has both a .yaml and a .yml spec", hint="keep one"))
-    for stem, outcome in compile_surveys(todo, options):
+    for stem, outcome in build_surveys(todo, options, out_dir):
         if isinstance(outcome, list):
             result.problems.extend(outcome)
             current.pop(stem, None)
             continue
-        stats: WriteStats = write_survey(out_dir / stem, outcome)
         result.built.append(stem)
-        result.written += len(stats.written)
+        result.written += outcome
     for stem in sorted(set(previous) - set(current) - {p.stem for p in todo}):
         remove_survey(out_dir / stem)
         result.removed.append(stem)

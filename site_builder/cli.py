@@ -4,15 +4,37 @@ from __future__ import annotations
 
 import json
 import sys
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.console import Console
 
 from site_builder.problems import BuildFailed, Problem
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+if TYPE_CHECKING:
+    from rich.console import Console
+
+
+@cache
+def _console() -> Console:
+    from rich.console import Console
+
+    return Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+class _Messages:
+    """What the producer is told, on stderr. A line with markup (`[red]error[/red]`) goes through rich;
+    a plain line is written as it is, so a build with nothing to do never imports rich."""
+
+    def print(self, text: str, *, markup: bool = False, highlight: bool = False) -> None:
+        if markup:
+            _console().print(text, markup=True, highlight=highlight)
+        else:
+            typer.echo(text, err=True)
+
+
+err = _Messages()
 
 SpecsOpt = Annotated[Path, typer.Option("--specs", help="Folder of survey specs (*.yaml).")]
 ThemesOpt = Annotated[Path, typer.Option("--themes", help="Folder of brand themes.")]

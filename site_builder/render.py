@@ -8,16 +8,56 @@ value is escaped except the manifest's sanitised `*_html` fields and the theme's
 
 from __future__ import annotations
 
+import contextlib
+import os
 import re
-from functools import lru_cache
+from functools import cache, lru_cache
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2 import BytecodeCache, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from jinja2.bccache import Bucket, FileSystemBytecodeCache
 
 from functions.manifest import Manifest
 from site_builder.page_views import page_view, survey_view, thanks_title, thanks_view
 from site_builder.script import survey_script
 from site_builder.theme import BUILTIN_TEMPLATES, Theme
+
+
+class _TemplateCache(FileSystemBytecodeCache):
+    """Compiled templates kept between runs; a cache that cannot be read or written is no cache, not an error.
+
+    Jinja stores each template's source checksum with its code, so an edited template compiles afresh.
+    """
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        try:
+            super().load_bytecode(bucket)
+        except (OSError, EOFError, ValueError):
+            bucket.reset()
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        with contextlib.suppress(OSError):
+            super().dump_bytecode(bucket)
+
+
+def template_cache_dir() -> Path:
+    """Outside any site folder (nothing here is ever published): `$XDG_CACHE_HOME/palaute/templates`."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "palaute" / "templates"
+
+
+@cache
+def _bytecode_cache() -> BytecodeCache | None:
+    """The template cache, if its folder is ours and private: code read from it is run."""
+    folder = template_cache_dir()
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        status = folder.stat()
+    except (OSError, RuntimeError):  # RuntimeError: no home folder to find
+        return None
+    if status.st_uid != os.getuid() or status.st_mode & 0o022 or not os.access(folder, os.W_OK | os.X_OK):
+        return None
+    return _TemplateCache(str(folder), pattern="%s.jinja")
 
 
 @lru_cache(maxsize=64)
@@ -30,6 +70,7 @@ def environment(template_dirs: tuple[Path, ...] = ()) -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=_bytecode_cache(),
     )
 
 

@@ -2,7 +2,7 @@
 
 Every key is optional here, because a child theme states only what differs from its parent;
 whether the merged theme is complete is checked in `theme.py`. Problems carry the file and
-line of the offending key, read from ruamel's round-trip loader.
+line of the offending key, from the positions `load.read_yaml` keeps.
 """
 
 from __future__ import annotations
@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
-from ruamel.yaml import YAML
-from ruamel.yaml.error import MarkedYAMLError
 
 from site_builder.contrast import is_hex_color, normalise_hex
-from site_builder.problems import Problem, did_you_mean, dotted
+from site_builder.load import read_yaml
+from site_builder.problems import BuildFailed, Problem, did_you_mean, dotted
 
 COLOR_NAMES = ("primary", "on_primary", "text", "background", "error", "focus")
 _LENGTH = re.compile(r"^(0|\d+(\.\d+)?(px|rem|em))$")
@@ -119,39 +118,18 @@ def line_of(lines: dict[str, int], key: str) -> int | None:
 def read_theme_file(name: str, folder: Path) -> tuple[ThemeLayer | None, list[Problem]]:
     file = folder / "theme.yaml"
     try:
-        data = YAML(typ="rt").load(file.read_text(encoding="utf-8"))
-    except MarkedYAMLError as error:
-        mark = error.problem_mark or error.context_mark
-        line = mark.line + 1 if mark is not None else None
-        return None, [Problem(file, f"not valid YAML: {error.problem or error}", line=line)]
-    except (OSError, UnicodeDecodeError) as error:
-        return None, [Problem(file, f"cannot read the theme file: {error}")]
+        document = read_yaml(file)
+    except BuildFailed as failure:
+        return None, failure.problems
+    data = document.data
     if not isinstance(data, dict):
         return None, [Problem(file, "expected a mapping of theme keys (name, colors, logo, …)", line=1)]
-    lines = key_lines(data)
+    lines = document.key_lines()
     try:
         spec = ThemeFile.model_validate(data)
     except ValidationError as error:
         return None, [_problem(file, lines, err) for err in error.errors()]
     return ThemeLayer(name=name, folder=folder, file=file, spec=spec, lines=lines), []
-
-
-def key_lines(node: Any, prefix: str = "") -> dict[str, int]:
-    """Dotted key → 1-based line for every key and list item in a round-trip loaded document."""
-    found: dict[str, int] = {}
-    if isinstance(node, dict):
-        for key, value in node.items():
-            path = f"{prefix}.{key}" if prefix else str(key)
-            if hasattr(node, "lc"):
-                found[path] = node.lc.key(key)[0] + 1
-            found.update(key_lines(value, path))
-    elif isinstance(node, list):
-        for index, value in enumerate(node):
-            path = f"{prefix}[{index}]"
-            if hasattr(node, "lc"):
-                found[path] = node.lc.item(index)[0] + 1
-            found.update(key_lines(value, path))
-    return found
 
 
 def _problem(file: Path, lines: dict[str, int], error: Any) -> Problem:

@@ -1,6 +1,7 @@
-"""A PNG read into grey pixels, for the QR decoder: Pillow is not installed, and zlib is all a PNG needs.
+"""A PNG read into grey pixels, for the QR decoder: zlib is all a PNG needs, and a reader of our own checks
+the codes' PNGs independently of Pillow, which writes them.
 
-Handles what the tests meet: segno's 1-bit greyscale codes and Chromium's 8-bit RGB(A) screenshots,
+Handles what the tests meet: the 1-bit greyscale codes and Chromium's 8-bit RGB(A) screenshots,
 every filter type, no interlacing.
 """
 
@@ -70,7 +71,7 @@ def read_png(data: bytes) -> GreyImage:
     rows = _unfilter(zlib.decompress(chunks[b"IDAT"]), stride, height, max(1, bits // 8))
     palette = chunks.get(b"PLTE", b"")
     pixels = bytearray()
-    if (depth, colour) == (1, 0):  # segno's codes: a bit per pixel, set for white
+    if (depth, colour) == (1, 0):  # the codes: a bit per pixel, set for white
         spread = [bytes(255 * ((byte >> (7 - bit)) & 1) for bit in range(8)) for byte in range(256)]
         for row in rows:
             pixels += b"".join(spread[byte] for byte in row)[:width]

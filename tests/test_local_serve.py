@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import signal
 import subprocess
@@ -9,12 +10,18 @@ import sys
 import threading
 import time
 import urllib.request
+import uuid
+from http.client import HTTPConnection, HTTPException
 from pathlib import Path
 from urllib.parse import urlencode
 
+import pytest
+from collect_data import stored
 from test_local_server import ROOT, http
 
-from functions.sqlite_store import SQLiteStore
+from functions.local.serve import LocalService, ServeOptions
+from functions.local.server import _RequestHandler
+from functions.sqlite_store import SQLiteStore, StoreClosed
 
 SPEC = """\
 id: kahvila-palaute
@@ -136,3 +143,70 @@ def test_palaute_serve_rebuilds_when_a_spec_changes(tmp_path: Path) -> None:
         assert "Kerro käynnistäsi meille" in page
     finally:
         assert served.stop() == 0
+
+
+def test_stopping_serve_does_not_wait_for_an_idle_keep_alive_connection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_RequestHandler, "timeout", 300)  # far longer than the join below waits
+    options = ServeOptions(specs=tmp_path / "specs", themes=ROOT / "themes", data=tmp_path / "data", port=0,
+                           watch=False)  # fmt: skip
+    service = LocalService(options, out=io.StringIO())
+    running = threading.Thread(target=service.run, daemon=True)
+    running.start()
+    conn = HTTPConnection("127.0.0.1", service.server.port, timeout=30)
+    try:
+        conn.request("GET", "/")
+        reply = conn.getresponse()
+        assert reply.status == 200 and not reply.will_close
+        reply.read()  # the connection stays open, waiting for a next request that never comes
+        service.stop()
+        running.join(timeout=60)
+        assert not running.is_alive(), "serve waited for an idle connection"
+        with pytest.raises(StoreClosed):
+            service.store.put(stored(str(uuid.uuid4())))
+    finally:
+        conn.close()
+
+
+def test_sigterm_under_keep_alive_load_stops_serve_and_every_202_is_stored(tmp_path: Path) -> None:
+    served = Served(tmp_path, "--no-watch")
+    acknowledged: list[str] = []
+    stop = threading.Event()
+    answers = {"recommend": 9}
+
+    def client() -> None:
+        conn = HTTPConnection(served.base.removeprefix("http://"), timeout=30)
+        try:
+            while not stop.is_set():
+                response_id = str(uuid.uuid4())
+                body = json.dumps({"response_id": response_id, "answers": answers})
+                conn.request(
+                    "POST", "/v1/surveys/kahvila-palaute/responses", body, {"Content-Type": "application/json"}
+                )
+                reply = conn.getresponse()
+                reply.read()
+                if reply.status == 202:
+                    acknowledged.append(response_id)
+                if reply.will_close:
+                    return
+        except (OSError, HTTPException):
+            return  # the server closed the connection: the post in flight was not acknowledged
+        finally:
+            conn.close()
+
+    clients = [threading.Thread(target=client) for _ in range(8)]
+    for thread in clients:
+        thread.start()
+    deadline = time.monotonic() + 30
+    while len(acknowledged) < 100 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    try:
+        assert served.stop() == 0  # SIGTERM mid-stream: a graceful stop, not a hang
+    finally:
+        stop.set()
+        for thread in clients:
+            thread.join(timeout=30)
+    assert len(acknowledged) >= 100
+    stored_ids = {r.response_id for r in SQLiteStore.in_data_dir(tmp_path / "data").responses("kahvila-palaute")}
+    assert set(acknowledged) <= stored_ids

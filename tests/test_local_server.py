@@ -6,6 +6,8 @@ import base64
 import json
 import os
 import signal
+import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -14,6 +16,7 @@ import urllib.error
 import urllib.request
 import uuid
 from collections.abc import Iterator
+from http.client import HTTPConnection
 from pathlib import Path
 from typing import Any
 
@@ -21,8 +24,9 @@ import pytest
 from collect_data import cafe_manifest, publish
 
 from functions.collect.handler import CollectDeps, handle
+from functions.local.collect_route import collect_route
 from functions.local.events import http_api_event
-from functions.local.server import LocalApp, LocalServer
+from functions.local.server import LocalApp, LocalServer, _RequestHandler
 from functions.manifests import DirectoryManifests
 from functions.queue import LocalQueue
 from functions.sqlite_store import SQLiteStore
@@ -34,6 +38,7 @@ SERVER_SCRIPT = """
 import sys
 from pathlib import Path
 from functions.collect.handler import CollectDeps, handle, logger
+from functions.local.collect_route import collect_route
 from functions.local.server import LocalApp, LocalServer
 from functions.manifests import DirectoryManifests
 from functions.queue import LocalQueue
@@ -43,7 +48,8 @@ site, data = Path(sys.argv[1]), Path(sys.argv[2])
 logger.setLevel("WARNING")
 store = SQLiteStore.in_data_dir(data)
 deps = CollectDeps(manifests=DirectoryManifests(site), queue=LocalQueue(store))
-server = LocalServer(("127.0.0.1", 0), LocalApp(site, lambda event: handle(event, None, deps)))
+app = LocalApp(site, lambda event: handle(event, None, deps), concurrent=collect_route(deps))
+server = LocalServer(("127.0.0.1", 0), app)
 print(server.port, flush=True)
 server.serve_forever(poll_interval=0.1)
 """
@@ -64,7 +70,7 @@ def local_app(tmp_path: Path) -> tuple[LocalApp, SQLiteStore]:
     root = site(tmp_path)
     store = SQLiteStore.in_data_dir(tmp_path / "data")
     deps = CollectDeps(manifests=DirectoryManifests(root), queue=LocalQueue(store))
-    return LocalApp(root, lambda event: handle(event, None, deps)), store
+    return LocalApp(root, lambda event: handle(event, None, deps), concurrent=collect_route(deps)), store
 
 
 JSON = [("Content-Type", "application/json"), ("Host", "127.0.0.1:8000")]
@@ -236,3 +242,208 @@ def test_every_202_survives_the_server_being_killed_mid_stream(tmp_path: Path) -
     assert set(acknowledged) <= stored
     assert len(stored) >= len(acknowledged) + 1
 
+
+def test_two_requests_on_one_keep_alive_connection_both_succeed(running: tuple[str, SQLiteStore]) -> None:
+    base, store = running
+    conn = HTTPConnection(base.removeprefix("http://"), timeout=10)
+    try:
+        ids = [str(uuid.uuid4()), str(uuid.uuid4())]
+        sockets = []
+        for response_id in ids:
+            conn.request("POST", "/v1/surveys/sumppi-kaynti/responses",
+                         json.dumps({"response_id": response_id, "answers": VALID}),
+                         {"Content-Type": "application/json"})  # fmt: skip
+            reply = conn.getresponse()
+            assert (reply.status, json.loads(reply.read())) == (202, {"response_id": response_id})
+            assert reply.getheader("Connection") is None and not reply.will_close
+            sockets.append(conn.sock)
+        conn.request("GET", "/sumppi-kaynti/fi/")
+        page = conn.getresponse()
+        assert page.status == 200 and b"Kerro k" in page.read()
+        assert sockets[0] is not None and sockets[0] is sockets[1] is conn.sock  # one connection throughout
+    finally:
+        conn.close()
+    assert {r.response_id for r in store.responses("sumppi-kaynti")} == set(ids)
+
+
+def test_a_chunked_post_is_refused_and_its_connection_closed(running: tuple[str, SQLiteStore]) -> None:
+    base, store = running
+    conn = HTTPConnection(base.removeprefix("http://"), timeout=10)
+    try:
+        body = json.dumps({"answers": VALID}).encode()
+        conn.request("POST", "/v1/surveys/sumppi-kaynti/responses", iter([body]),
+                     {"Content-Type": "application/json"}, encode_chunked=True)  # fmt: skip
+        reply = conn.getresponse()
+        reply.read()
+        assert reply.status == 411 and reply.getheader("Connection") == "close"  # its chunks are not a request
+    finally:
+        conn.close()
+    assert store.count("sumppi-kaynti") == 0
+
+
+def test_many_threads_posting_over_keep_alive_land_exactly_once(running: tuple[str, SQLiteStore]) -> None:
+    base, store = running
+    ids = [str(uuid.uuid4()) for _ in range(120)]
+    statuses: list[int] = []
+
+    def client(mine: list[str]) -> None:
+        conn = HTTPConnection(base.removeprefix("http://"), timeout=30)
+        try:
+            for response_id in mine + mine[:3]:  # some sent twice, as a browser's retry would
+                body = json.dumps({"response_id": response_id, "answers": VALID})
+                conn.request("POST", "/v1/surveys/sumppi-kaynti/responses", body, {"Content-Type": "application/json"})
+                reply = conn.getresponse()
+                reply.read()
+                statuses.append(reply.status)
+        finally:
+            conn.close()
+
+    # every id goes to two clients, so the same response is often in flight twice at once
+    clients = [threading.Thread(target=client, args=(ids[n::12],)) for n in range(12)]
+    clients += [threading.Thread(target=client, args=(ids[n::12][::-1],)) for n in range(12)]
+    for thread in clients:
+        thread.start()
+    for thread in clients:
+        thread.join(timeout=120)
+    assert statuses == [202] * (2 * len(ids) + 24 * 3)
+    assert sorted(r.response_id for r in store.responses("sumppi-kaynti")) == sorted(ids)
+
+
+def test_a_failed_commit_is_503_for_each_post_and_nothing_is_claimed(running: tuple[str, SQLiteStore]) -> None:
+    base, store = running
+    writer = store._writer_connection()
+    writer.set_authorizer(lambda action, arg, *_: sqlite3.SQLITE_DENY if arg == "COMMIT" else sqlite3.SQLITE_OK)
+    ids = [str(uuid.uuid4()) for _ in range(16)]
+    replies: dict[str, tuple[int, str | None]] = {}
+
+    def post(response_id: str) -> None:
+        conn = HTTPConnection(base.removeprefix("http://"), timeout=30)
+        try:
+            body = json.dumps({"response_id": response_id, "answers": VALID})
+            conn.request("POST", "/v1/surveys/sumppi-kaynti/responses", body, {"Content-Type": "application/json"})
+            reply = conn.getresponse()
+            reply.read()
+            replies[response_id] = (reply.status, reply.getheader("Retry-After"))
+        finally:
+            conn.close()
+
+    threads = [threading.Thread(target=post, args=(rid,)) for rid in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert replies == {rid: (503, "5") for rid in ids}
+    assert store.count("sumppi-kaynti") == 0
+
+    writer.set_authorizer(None)  # the disk is back: the browsers' retries land, once each
+    assert [http("POST", f"{base}/v1/surveys/sumppi-kaynti/responses", {"response_id": rid, "answers": VALID})[0]
+            for rid in ids + ids[:4]] == [202] * 20  # fmt: skip
+    assert store.count("sumppi-kaynti") == len(ids)
+
+
+def test_closing_the_server_does_not_wait_for_an_idle_keep_alive_connection(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(_RequestHandler, "timeout", 300)  # far longer than the joins below wait
+    app, _ = local_app(tmp_path)
+    server = LocalServer(("127.0.0.1", 0), app)
+    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    serving.start()
+    idle = socket.create_connection(("127.0.0.1", server.port), timeout=30)
+    silent = socket.create_connection(("127.0.0.1", server.port), timeout=30)  # never sends a request
+    try:
+        idle.sendall(b"GET /sumppi-kaynti/fi/ HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+        first = idle.recv(65536)
+        assert first.startswith(b"HTTP/1.1 200 ") and b"Connection: close" not in first
+        server.shutdown()
+        closing = threading.Thread(target=server.server_close)
+        closing.start()
+        closing.join(timeout=60)
+        assert not closing.is_alive(), "server_close waited for an idle connection"
+        rest = b""
+        while chunk := idle.recv(65536):  # the server closed the idle connection: EOF, no reply
+            rest += chunk
+        assert rest == b""
+        try:  # a connection the server had not yet accepted is reset rather than closed: both end it
+            assert silent.recv(1) == b""
+        except ConnectionResetError:
+            pass
+    finally:
+        idle.close()
+        silent.close()
+        serving.join(timeout=10)
+
+
+def test_a_request_in_progress_at_close_is_answered_and_its_connection_closed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app, store = local_app(tmp_path)
+    server = LocalServer(("127.0.0.1", 0), app)
+    serving = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+    serving.start()
+    blocker = sqlite3.connect(store.path, isolation_level=None)
+    blocker.execute("BEGIN IMMEDIATE")  # the post waits for the write lock, so it is in progress at close
+    conn = HTTPConnection("127.0.0.1", server.port, timeout=60)
+    try:
+        response_id = str(uuid.uuid4())
+        conn.request("POST", "/v1/surveys/sumppi-kaynti/responses",
+                     json.dumps({"response_id": response_id, "answers": VALID}),
+                     {"Content-Type": "application/json"})  # fmt: skip
+        deadline = time.monotonic() + 30
+        while not any(not waiting for waiting in server._connections.values()):
+            assert time.monotonic() < deadline, "the post never arrived"
+            time.sleep(0.01)
+        server.shutdown()
+        closing = threading.Thread(target=server.server_close)
+        closing.start()
+        blocker.execute("COMMIT")
+        reply = conn.getresponse()
+        assert reply.status == 202 and reply.getheader("Connection") == "close"
+        reply.read()
+        closing.join(timeout=60)
+        assert not closing.is_alive()
+    finally:
+        conn.close()
+        serving.join(timeout=10)
+    assert [r.response_id for r in store.responses("sumppi-kaynti")] == [response_id]
+
+
+def _event(method: str, target: str, body: bytes, ctype: str = "application/json") -> dict[str, Any]:
+    return http_api_event(method, target, [("Content-Type", ctype), ("Accept-Language", "sv"),
+                                           ("Accept-Encoding", "gzip")], body)  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    "event",
+    [
+        _event("POST", "/v1/surveys/sumppi-kaynti/responses",
+               json.dumps({"response_id": "5f0c8e2a-3b1d-4c6e-9a7f-2d4b6c8e0a1f", "answers": VALID}).encode()),
+        _event("POST", "/v1/surveys/sumppi-kaynti/responses?x=1", b"recommend=9&satisfaction=5&tp=kassa",
+               "application/x-www-form-urlencoded"),
+        _event("POST", "/v1/surveys/sumppi-kaynti/responses", b'{"answers": {"recommend": 11}}'),
+        _event("POST", "/v1/surveys/sumppi-kaynti/responses", b"recommend=11", "application/x-www-form-urlencoded"),
+        _event("POST", "/v1/surveys/ei-ole/responses", b"{}"),
+        _event("POST", "/v1/surveys/sumppi-kaynti/responses", b"{}", "text/plain"),
+        _event("POST", "/v1/surveys/sumppi-kaynti/responses", b"{" + b" " * 70_000 + b"}"),
+    ],
+    ids=["202", "303", "400-json", "400-form", "404", "415", "413"],
+)  # fmt: skip
+def test_the_concurrent_collect_route_answers_as_the_resolver_does(tmp_path: Path, event: dict[str, Any]) -> None:
+    root = site(tmp_path)
+    deps = CollectDeps(manifests=DirectoryManifests(root), queue=LocalQueue(SQLiteStore.in_data_dir(tmp_path)))
+    assert collect_route(deps)(event) == handle(event, None, deps)
+
+
+@pytest.mark.parametrize("method, target", [("GET", "/v1/surveys/sumppi-kaynti/responses"),
+                                            ("POST", "/v1/surveys/sumppi-kaynti/responses/"),
+                                            ("POST", "/v1/surveys/a/b/responses"),
+                                            ("POST", "/v1/surveys/sumppi-kaynti/report")])  # fmt: skip
+def test_the_concurrent_route_leaves_every_other_request_to_the_resolver(
+    tmp_path: Path, method: str, target: str
+) -> None:
+    deps = CollectDeps(
+        manifests=DirectoryManifests(site(tmp_path)), queue=LocalQueue(SQLiteStore.in_data_dir(tmp_path))
+    )
+    assert collect_route(deps)(_event(method, target, b"{}")) is None
+    cors = CollectDeps(manifests=deps.manifests, queue=deps.queue, allowed_origins=("https://kysely.example",))
+    assert collect_route(cors)(_event("POST", "/v1/surveys/sumppi-kaynti/responses", b"{}")) is None

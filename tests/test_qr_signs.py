@@ -1,18 +1,21 @@
 """Touchpoint QR codes and printable signs: a real decoder reads each code back to its exact link.
 
 The codes are made for print: error correction level Q (a quarter of the symbol may be smudged)
-and a four-module quiet zone. Each touchpoint's A5 sign carries the same code inline, the link as
-text and the call to action in every survey language.
+and a four-module quiet zone. The encoder is zxing-cpp's, so the checks here do not take its word:
+the SVG's path is rasterised here, module by module, and decoded; the PNG (read by our own small
+PNG reader) must carry exactly the same module grid. Each touchpoint's A5 sign carries the same
+code inline, the link as text and the call to action in every survey language.
 """
 
 from __future__ import annotations
 
+import re
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-import segno
 from page_tree import parse_page, text_of
-from png_pixels import read_png
+from png_pixels import GreyImage, read_png
 
 from functions.manifest import Manifest
 from site_builder.build import load_survey
@@ -25,6 +28,11 @@ zxingcpp = pytest.importorskip("zxingcpp", reason="zxing-cpp is the QR decoder t
 ROOT = Path(__file__).resolve().parent.parent
 SITE = "https://kysely.lahde.fi"
 SPECS = sorted((ROOT / "survey_specs").glob("*.yaml"))
+SVG = "{http://www.w3.org/2000/svg}"
+QUIET = 4
+
+Grid = list[list[bool]]
+"""A code's modules row by row, quiet zone included: True is dark."""
 
 
 @pytest.fixture(scope="module")
@@ -40,42 +48,152 @@ def touchpoints(built: dict[str, tuple[Manifest, dict[str, bytes]]]) -> list[tup
     return [(m, tp.id, files) for m, files in built.values() for tp in m.touchpoints]
 
 
-def test_every_touchpoints_png_decodes_to_its_exact_link(built: dict[str, tuple[Manifest, dict[str, bytes]]]) -> None:
+def svg_grid(svg: bytes) -> Grid:
+    """Rasterise the code's SVG: a white square, then one path of unit-wide horizontal strokes through module rows."""
+    root = ET.fromstring(svg)
+    assert root.tag == f"{SVG}svg" and int(root.get("width", "")) == int(root.get("height", ""))
+    group = root.find(f"{SVG}g")
+    assert group is not None and group.get("transform") == "scale(8)"
+    side = int(root.get("width", "")) // 8
+    assert side * 8 == int(root.get("width", ""))
+    background, strokes = group.findall(f"{SVG}path")
+    assert background.get("fill") == "#fff" and background.get("d") == f"M0 0h{side}v{side}h-{side}z"
+    assert strokes.get("stroke") == "#000" and strokes.get("stroke-width", "1") == "1"
+    grid = [[False] * side for _ in range(side)]
+    x = y = 0.0
+    d = strokes.get("d", "")
+    commands = re.findall(r"([Mmh])(-?[\d.]+)(?: (-?[\d.]+))?", d)
+    assert "".join(c + a + (" " + b if b else "") for c, a, b in commands) == d, "only M, m and h in the path"
+    for command, a, b in commands:
+        if command == "M":
+            x, y = float(a), float(b)
+        elif command == "m":
+            x, y = x + float(a), y + float(b)
+        else:
+            assert y % 1 == 0.5 and x % 1 == 0 and float(a) > 0, "strokes run along module rows, whole modules long"
+            for column in range(int(x), int(x + float(a))):
+                assert not grid[int(y)][column], "each module is drawn once"
+                grid[int(y)][column] = True
+            x += float(a)
+    return grid
+
+
+def raster(grid: Grid, scale: int = 4) -> GreyImage:
+    side = len(grid) * scale
+    rows = [b"".join((b"\x00" if dark else b"\xff") * scale for dark in row) * scale for row in grid]
+    return GreyImage(side, side, b"".join(rows))
+
+
+def png_grid(png: bytes, side: int) -> Grid:
+    """The PNG's modules, after checking every pixel of every module agrees with its module."""
+    image = read_png(png)
+    scale, rest = divmod(image.width, side)
+    assert rest == 0 and image.height == image.width, "whole pixels per module, a square image"
+    grid = [[image.at(x * scale + scale // 2, y * scale + scale // 2) < 128 for x in range(side)] for y in range(side)]
+    assert image.pixels == raster(grid, scale).pixels, "every pixel pure black or white, module-aligned"
+    return grid
+
+
+def decode(grid: Grid) -> zxingcpp.Barcode:
+    code = zxingcpp.read_barcode(raster(grid).view())
+    assert code is not None, "no QR code found"
+    assert code.format == zxingcpp.BarcodeFormat.QRCode
+    return code
+
+
+def smallest_byte_mode_version(link: str) -> int:
+    """The smallest QR version whose level Q holds the link as one byte-mode segment (ISO 18004, table 7):
+    in ISO 8859-1, QR's default character set, where it suffices, else in UTF-8."""
+    capacity = [0, 11, 20, 32, 46, 60, 74, 86, 108, 130, 151, 177, 203, 241, 258, 292, 322, 364, 394, 442, 482]
+    try:
+        size = len(link.encode("iso-8859-1"))
+    except UnicodeEncodeError:
+        size = len(link.encode())
+    return next(version for version, holds in enumerate(capacity) if holds >= size)
+
+
+def test_every_touchpoints_svg_and_png_decode_to_its_exact_link(
+    built: dict[str, tuple[Manifest, dict[str, bytes]]],
+) -> None:
     found = touchpoints(built)
     assert len(found) == 8
     for manifest, tp, files in found:
-        image = read_png(files[f"qr/{tp}.png"])
-        code = zxingcpp.read_barcode(image.view())
-        assert code is not None, f"{manifest.id}/{tp}: no QR code found"
-        assert code.text == f"{SITE}/{manifest.id}/?tp={tp}"
-        assert code.format == zxingcpp.BarcodeFormat.QRCode
+        link = f"{SITE}/{manifest.id}/?tp={tp}"
+        grid = svg_grid(files[f"qr/{tp}.svg"])
+        assert decode(grid).text == link, f"{manifest.id}/{tp}"
+        assert png_grid(files[f"qr/{tp}.png"], len(grid)) == grid, f"{manifest.id}/{tp}: PNG and SVG differ"
+        code = zxingcpp.read_barcode(read_png(files[f"qr/{tp}.png"]).view())  # the PNG as a phone would see it
+        assert code is not None and code.text == link
 
 
-def test_codes_survive_print_with_level_q_correction_and_a_four_module_quiet_zone() -> None:
-    link = touchpoint_link(SITE, "messu-tyytyvaisyys", "osasto-tabletti")
+def test_every_touchpoint_gets_its_own_code(built: dict[str, tuple[Manifest, dict[str, bytes]]]) -> None:
+    found = touchpoints(built)
+    svgs = {files[f"qr/{tp}.svg"] for _, tp, files in found}
+    pngs = {files[f"qr/{tp}.png"] for _, tp, files in found}
+    grids = {str(svg_grid(files[f"qr/{tp}.svg"])) for _, tp, files in found}
+    assert len(svgs) == len(pngs) == len(grids) == len(found) == 8
+
+
+LINKS = [
+    touchpoint_link(SITE, "messu-tyytyvaisyys", "osasto-tabletti"),
+    touchpoint_link(SITE, "k" * 80, "t" * 64),  # the longest ids a spec allows
+    touchpoint_link("https://kysely.ääkköset.example", "pääsy-åland", "myymälä-öljy"),
+    touchpoint_link("https://kysely.example", "tapahtuma", "ravintola-€-näyttö-東京"),
+]
+
+
+@pytest.mark.parametrize("link", LINKS, ids=["plain", "longest", "latin-1", "beyond-latin-1"])
+def test_links_round_trip_at_level_q_in_the_smallest_version(link: str) -> None:
+    grid = svg_grid(qr_svg(link))
+    code = decode(grid)
+    assert code.text == link
+    assert code.ec_level == "Q"  # read from the symbol's own format bits
+    version, rest = divmod(len(grid) - 2 * QUIET - 17, 4)
+    assert rest == 0 and 1 <= version <= smallest_byte_mode_version(link)
+    assert png_grid(qr_png(link), len(grid)) == grid
+    assert ET.fromstring(qr_svg(link)).findtext(f"{SVG}title") == link
+
+
+@pytest.mark.parametrize("link", LINKS[:2], ids=["plain", "longest"])
+def test_codes_keep_a_four_module_quiet_zone_and_print_about_1000_px_wide(link: str) -> None:
+    grid = svg_grid(qr_svg(link))
+    side = len(grid)
+    border = [grid[y][x] for y in range(side) for x in range(side) if min(x, y, side - 1 - x, side - 1 - y) < QUIET]
+    assert not any(border)
+    assert grid[QUIET][QUIET] and grid[QUIET][side - 1 - QUIET] and grid[side - 1 - QUIET][QUIET]  # finder corners
     image = read_png(qr_png(link))
-    code = zxingcpp.read_barcode(image.view())
-    assert code is not None and code.ec_level in ("Q", "H")
-    modules = segno.make(link, error="q", micro=False).symbol_size(border=0)[0]
-    scale, rest = divmod(image.width, modules + 8)
-    assert rest == 0 and image.height == image.width
-    finder_top = 4 * scale + scale // 2  # a row through the top-left finder pattern's dark edge
-    first_dark = next(x for x in range(image.width) if image.at(x, finder_top) < 128)
-    assert first_dark == 4 * scale
-    assert all(image.at(x, y) > 128 for y in range(4 * scale) for x in range(0, image.width, scale))
+    scale = image.width // side
+    assert scale == max(8, 1000 // side) and image.width == side * scale and 900 <= image.width <= 1000
 
 
-def test_a_smudged_code_still_reads() -> None:
-    """Level Q: paint over a block in the data area (finder patterns untouched) and decode anyway."""
+def test_a_smudged_code_still_reads_where_level_m_would_not() -> None:
+    """Level Q: paint over 15% of the symbol in its data area (finder patterns untouched) and decode anyway;
+    the same smudge on a level M code of the same link loses it, so the smudge is a real test of the level."""
     link = touchpoint_link(SITE, "lahde-asiakaskokemus", "myymala-kamppi")
-    image = read_png(qr_png(link))
-    pixels = bytearray(image.pixels)
-    side = image.width // 8
-    for y in range(image.height // 2, image.height // 2 + side):
-        pixels[y * image.width + image.width // 2 : y * image.width + image.width // 2 + side] = b"\x00" * side
-    smudged = type(image)(image.width, image.height, bytes(pixels))
-    code = zxingcpp.read_barcode(smudged.view())
-    assert code is not None and code.text == link
+
+    def smudged(grid: Grid) -> Grid:
+        symbol = len(grid) - 2 * QUIET
+        block = int((0.15 * symbol * symbol) ** 0.5)
+        start = QUIET + 9  # just past the top-left finder pattern and its format information
+        return [
+            [dark or (start <= x < start + block and start <= y < start + block) for x, dark in enumerate(row)]
+            for y, row in enumerate(grid)
+        ]
+
+    ours = smudged(svg_grid(qr_svg(link)))
+    assert sum(map(sum, ours)) > sum(map(sum, svg_grid(qr_svg(link))))
+    assert decode(ours).text == link
+    level_m = zxingcpp.create_barcode(link, zxingcpp.BarcodeFormat.QRCode, ec_level="M")
+    assert zxingcpp.read_barcode(raster(smudged(zxing_grid(level_m))).view()) is None
+
+
+def zxing_grid(barcode: zxingcpp.Barcode) -> Grid:
+    """A code zxing-cpp made, as a module grid with a four-module quiet zone."""
+    matrix = memoryview(barcode.to_image(scale=1, add_quiet_zones=False))
+    side = matrix.shape[0] if matrix.shape else 0
+    light = [False] * (side + 2 * QUIET)
+    rows = [[False] * QUIET + [matrix[y, x] == 0 for x in range(side)] + [False] * QUIET for y in range(side)]
+    return [light[:] for _ in range(QUIET)] + rows + [light[:] for _ in range(QUIET)]
 
 
 def test_each_touchpoint_gets_a_sign_page(built: dict[str, tuple[Manifest, dict[str, bytes]]]) -> None:
@@ -95,7 +213,7 @@ def test_the_sign_carries_the_qr_code_inline_and_the_link_as_text(
     assert scalable(qr_svg(link).decode()) in html
     page = parse_page(html)
     svg = next(page.iter("svg"))
-    side = (segno.make(link, error="q", micro=False).symbol_size(border=4)[0]) * 8
+    side = len(svg_grid(qr_svg(link))) * 8
     assert svg.get("viewbox") == f"0 0 {side} {side}" and svg.get("role") == "img"  # sized by the sign's CSS
     assert "width" not in svg.attrib
     assert text_of(next(svg.iter("title"))) == link

@@ -12,8 +12,10 @@ client must not drop the response as it would on 410); 410 closed; 413 body over
 queue or the manifest store failed (nothing claimed: the browser keeps the response and retries).
 A retry with the same `response_id` is simply queued again; the store keeps one copy.
 
-Powertools keeps the current event in class attributes, so one process must not resolve two
-events at once: Lambda never does, and the local server serialises its handler calls.
+Routing, CORS and the response dict are `gateway.respond` (what Powertools' resolver did, for
+one route, without its import cost); Powertools' Logger and Metrics stay. On Lambda the SQS
+client is made at init and, under SnapStart, primed before the snapshot; the S3 client for
+manifests is made on the first manifest read (before the snapshot under SnapStart).
 """
 
 from __future__ import annotations
@@ -23,14 +25,13 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from functools import lru_cache
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from aws_lambda_powertools import Logger, Metrics
-from aws_lambda_powertools.event_handler import APIGatewayHttpResolver, CORSConfig, Response
 from aws_lambda_powertools.metrics import MetricUnit
 
+from functions.collect.gateway import Reply, respond
 from functions.collect.problem import Problem
 from functions.collect.request import TooLarge, body_bytes, content_kind, parse_form, parse_json
 from functions.collect.validation import Accepted, Rejected, validate_submission
@@ -40,6 +41,7 @@ from functions.queue import QueueUnavailable, ResponseQueue
 from functions.s3_manifests import ManifestUnavailable
 
 if TYPE_CHECKING:
+    from aws_lambda_powertools.event_handler import Response
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
 logger = Logger(service="collect")
@@ -94,7 +96,7 @@ def _reply_language(headers: Mapping[str, str], languages: list[str]) -> str:
 def _refusal(
     request: _Request, status: int, code: str, params: Mapping[str, object],
     manifest: Manifest | None = None, problems: list[Problem] | None = None, lang: str | None = None,
-) -> Response[str]:  # fmt: skip
+) -> Reply:  # fmt: skip
     """A refusal as JSON for an API client, or as an accessible page for a browser's form post."""
     from functions.collect import replies
 
@@ -108,21 +110,20 @@ def _refusal(
         body = replies.rejection_json(code, params, problems or [], lang)
         content_type = "application/json"
     headers = {**NO_STORE, **({"Retry-After": RETRY_AFTER_SECONDS} if status == 503 else {})}
-    return Response(status_code=status, content_type=content_type, body=body, headers=headers)
+    return Reply(status, body, content_type, headers)
 
 
-def _success(request: _Request, response_id: str, lang: str, outcome: str | None, tp: str | None) -> Response[str]:
+def _success(request: _Request, response_id: str, lang: str, outcome: str | None, tp: str | None) -> Reply:
     if not request.form:
-        body = json.dumps({"response_id": response_id})
-        return Response(status_code=202, content_type="application/json", body=body, headers=NO_STORE)
+        return Reply(202, json.dumps({"response_id": response_id}), "application/json", NO_STORE)
     query = urlencode({k: v for k, v in (("outcome", outcome), ("tp", tp)) if v})
     # A quiz's outcome has its own static thank-you page, so it shows without JavaScript.
     outcome_page = f"{outcome}/" if outcome else ""
     location = f"{request.deps.site_url}/{request.survey}/{lang}/thanks/{outcome_page}" + (f"?{query}" if query else "")
-    return Response(status_code=303, body="", headers={**NO_STORE, "Location": location})
+    return Reply(303, "", None, {**NO_STORE, "Location": location})
 
 
-def _load(request: _Request) -> Manifest | Response[str]:
+def _load(request: _Request) -> Manifest | Reply:
     try:
         manifest = request.deps.manifests.get(request.survey)
     except ManifestUnavailable:
@@ -141,7 +142,7 @@ def _load(request: _Request) -> Manifest | Response[str]:
     return manifest
 
 
-def collect(event: Mapping[str, Any], survey: str, deps: CollectDeps) -> Response[str]:
+def answer(event: Mapping[str, Any], survey: str, deps: CollectDeps) -> Reply:
     """One posted response, from raw event to HTTP answer."""
     headers = {str(k).lower(): str(v) for k, v in (event.get("headers") or {}).items()}
     kind = content_kind(headers)
@@ -153,7 +154,7 @@ def collect(event: Mapping[str, Any], survey: str, deps: CollectDeps) -> Respons
     except TooLarge:
         return _refusal(request, 413, "too_large", {"limit": deps.max_body_bytes})
     loaded = _load(request)
-    if isinstance(loaded, Response):
+    if isinstance(loaded, Reply):
         return loaded
     manifest = loaded
     payload = raw if isinstance(raw, Problem) else (parse_form(manifest, raw) if request.form else parse_json(raw))
@@ -177,27 +178,21 @@ def collect(event: Mapping[str, Any], survey: str, deps: CollectDeps) -> Respons
     return _success(request, response.response_id, response.lang, response.outcome, tp)
 
 
-@lru_cache(maxsize=8)
-def _resolver(origins: tuple[str, ...]) -> APIGatewayHttpResolver:
-    """One resolver per CORS setting; the deps travel in the resolver's per-call context."""
-    cors = None
-    if origins:
-        cors = CORSConfig(allow_origin=origins[0], extra_origins=list(origins[1:]),
-                          allow_headers=["Content-Type"], max_age=600)  # fmt: skip
-    app = APIGatewayHttpResolver(cors=cors)
+def collect(event: Mapping[str, Any], survey: str, deps: CollectDeps) -> Response[str]:
+    """`answer()` as a Powertools `Response`, for callers that build the reply with Powertools.
 
-    @app.post("/v1/surveys/<survey>/responses", cors=bool(origins))
-    def post_response(survey: str) -> Response[str]:
-        return collect(app.current_event.raw_event, survey, cast(CollectDeps, app.context["deps"]))
+    (The local server's concurrent route does; the Lambda path never imports the event handler.)
+    """
+    from aws_lambda_powertools.event_handler import Response
 
-    return app
+    reply = answer(event, survey, deps)
+    return Response(status_code=reply.status, content_type=reply.content_type, body=reply.body,
+                    headers=dict(reply.headers))  # fmt: skip
 
 
 def handle(event: dict[str, Any], context: object, deps: CollectDeps) -> dict[str, Any]:
-    """Resolve one API Gateway v2 event to its response dict, with the given dependencies."""
-    app = _resolver(deps.allowed_origins)
-    app.append_context(deps=deps)  # type: ignore[no-untyped-call]
-    return app.resolve(event, cast("LambdaContext", context))
+    """Answer one API Gateway v2 event with its response dict, with the given dependencies."""
+    return respond(event, deps.allowed_origins, lambda survey: answer(event, survey, deps))
 
 
 def _origin(url: str) -> str:
@@ -206,9 +201,11 @@ def _origin(url: str) -> str:
 
 
 def aws_deps(env: Mapping[str, str] = os.environ) -> CollectDeps:
-    """Deps from QUEUE_URL, MANIFEST_BUCKET (MANIFEST_PREFIX, MANIFEST_TTL) and SITE_ORIGIN."""
-    import boto3
+    """Deps from QUEUE_URL, MANIFEST_BUCKET (MANIFEST_PREFIX, MANIFEST_TTL) and SITE_ORIGIN.
 
+    The SQS client is made here; the S3 client on the first manifest read (see `S3Manifests`).
+    """
+    from functions.collect.clients import Clients
     from functions.queue import SQSQueue
     from functions.s3_manifests import S3Manifests
 
@@ -216,14 +213,50 @@ def aws_deps(env: Mapping[str, str] = os.environ) -> CollectDeps:
     if missing:
         raise RuntimeError(f"collect function is missing environment variables: {', '.join(missing)}")
     site = env["SITE_ORIGIN"].rstrip("/")
-    manifests = S3Manifests(boto3.client("s3"), env["MANIFEST_BUCKET"], env.get("MANIFEST_PREFIX", ""),
-                            ttl_seconds=float(env.get("MANIFEST_TTL", "60")))  # fmt: skip
-    return CollectDeps(manifests=manifests, queue=SQSQueue(boto3.client("sqs"), env["QUEUE_URL"]),
+    clients = Clients()
+    manifests = S3Manifests(None, env["MANIFEST_BUCKET"], env.get("MANIFEST_PREFIX", ""),
+                            ttl_seconds=float(env.get("MANIFEST_TTL", "60")), make_client=clients.s3)  # fmt: skip
+    return CollectDeps(manifests=manifests, queue=SQSQueue(clients.sqs(), env["QUEUE_URL"]),
                        site_url=site, allowed_origins=(_origin(site),), metrics=metrics)  # fmt: skip
 
 
-# Built at init, so SnapStart snapshots the clients and warm calls reuse them.
+def _before_snapshot() -> None:
+    """SnapStart: make the S3 client and prime the SQS one, so a restored function starts warm.
+
+    Nothing needs refreshing after a restore: no connection is opened before the snapshot,
+    credentials come from botocore's refreshing providers, and response ids from `uuid4`
+    (the OS's randomness, never a seeded generator copied into every restored copy).
+    """
+    from functions.collect.clients import prime
+    from functions.queue import SQSQueue
+    from functions.s3_manifests import S3Manifests
+
+    if _AWS_DEPS is not None:
+        if isinstance(_AWS_DEPS.manifests, S3Manifests):
+            _ = _AWS_DEPS.manifests.client
+        if isinstance(_AWS_DEPS.queue, SQSQueue):
+            prime(_AWS_DEPS.queue)
+
+
+def _register_snapstart() -> None:
+    """Run `_before_snapshot` when Lambda takes a SnapStart snapshot.
+
+    `snapshot_restore_py` is part of Lambda's Python runtime (3.12 and later), not a dependency
+    to package, so it is imported by name and its absence (off Lambda) is not an error.
+    """
+    from importlib import import_module
+
+    try:
+        runtime = import_module("snapshot_restore_py")
+    except ImportError:
+        return
+    runtime.register_before_snapshot(_before_snapshot)
+
+
+# Built at init, so warm calls (and SnapStart's snapshot) reuse the clients.
 _AWS_DEPS: CollectDeps | None = aws_deps() if os.environ.get("QUEUE_URL") else None
+if _AWS_DEPS is not None:
+    _register_snapstart()
 
 
 @logger.inject_lambda_context(clear_state=True)

@@ -2,14 +2,22 @@
 
 `/v1/...` requests become API Gateway v2 events handed to the same `handle` functions Lambda
 runs (collect, and report when that function is installed); everything else is a file of the
-built site. Each request gets a thread, but handler calls are serialised: Powertools keeps the
-current event in class attributes, and the queue step is one SQLite write anyway.
+built site. Each connection gets a thread. Handler calls are serialised, since Powertools keeps
+the current event in class attributes, except the one route given as `concurrent` (posting a
+response, `collect_route`): its threads meet in the store, which commits them together.
+
+Connections are HTTP/1.1 keep-alive with Nagle off and one write per reply (a reply held back
+for a delayed ACK costs 40 ms). A connection idle for `_RequestHandler.timeout` is closed, and
+closing the server closes the idle ones at once and lets those mid-request answer first (with
+`Connection: close`), so neither an idle browser tab nor a load tool holds up a shutdown.
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import re
+import socket
 import sys
 import threading
 import traceback
@@ -23,6 +31,8 @@ from functions.local.events import http_api_event
 from functions.local.static import static_reply
 
 ApiHandler = Callable[[dict[str, Any]], dict[str, Any]]
+ConcurrentRoute = Callable[[dict[str, Any]], "dict[str, Any] | None"]
+"""An API route safe to run on many threads at once; None for an event that is not its to answer."""
 REPORT_PATH = re.compile(r"^/v1/surveys/[^/]+/report/?$")
 READ_LIMIT = 1024 * 1024
 """Bytes of a request body handed on at most; the handler refuses far smaller bodies with 413."""
@@ -56,17 +66,21 @@ def _not_installed(event: dict[str, Any]) -> dict[str, Any]:
 class LocalApp:
     """One request in, one reply out: routing only, so tests can call it without sockets."""
 
-    def __init__(self, site_dir: Path, collect: ApiHandler, report: ApiHandler | None = None) -> None:
+    def __init__(self, site_dir: Path, collect: ApiHandler, report: ApiHandler | None = None,
+                 concurrent: ConcurrentRoute | None = None) -> None:  # fmt: skip
         self.site_dir = site_dir
         self.collect = collect
         self.report = report or _not_installed
+        self.concurrent = concurrent
         self._handler_lock = threading.Lock()
 
     def __call__(self, method: str, target: str, headers: list[tuple[str, str]], body: bytes) -> Reply:
         path = target.split("?", 1)[0]
         if path == "/v1" or path.startswith("/v1/"):
-            handler = self.report if REPORT_PATH.match(path) else self.collect
             event = http_api_event(method, target, headers, body)
+            if self.concurrent is not None and (answer := self.concurrent(event)) is not None:
+                return _from_api(answer)
+            handler = self.report if REPORT_PATH.match(path) else self.collect
             with self._handler_lock:
                 return _from_api(handler(event))
         if method not in ("GET", "HEAD"):
@@ -78,10 +92,38 @@ class LocalApp:
 class _RequestHandler(BaseHTTPRequestHandler):
     server: LocalServer
     server_version = "palaute"
+    protocol_version = "HTTP/1.1"  # keep-alive: no new connection and thread per request
+    disable_nagle_algorithm = True
+    wbufsize = -1  # buffered: a reply's headers and body leave in one write, flushed per request
     timeout = 10  # an idle or stalled client cannot hold a thread (or a graceful shutdown) for long
+
+    def handle(self) -> None:
+        if self.server.track(self, idle=True):
+            try:
+                super().handle()
+            finally:
+                self.server.untrack(self)
+
+    def handle_one_request(self) -> None:
+        if not self.server.track(self, idle=True):  # the server is closing: no more requests here
+            self.close_connection = True
+            return
+        super().handle_one_request()
+
+    def parse_request(self) -> bool:
+        if not self.server.track(self, idle=False):  # closed as idle while the request line came in:
+            self.close_connection = True  # unanswered and not acted on, so the client may retry
+            return False
+        return super().parse_request()
+
+    def handle_expect_100(self) -> bool:
+        answer = super().handle_expect_100()
+        self.wfile.flush()  # the interim reply must not wait in the buffer for the final one
+        return answer
 
     def _dispatch(self) -> None:
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            self.close_connection = True  # the unread chunks would be taken for the next request
             self._write(Reply(411, [("Content-Type", "text/plain")], b"Send a Content-Length.\n"))
             return
         try:
@@ -89,6 +131,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         except ValueError:
             length = -1
         if length < 0:
+            self.close_connection = True
             self._write(Reply(400, [("Content-Type", "text/plain")], b"Bad Content-Length.\n"))
             return
         body = self.rfile.read(min(length, READ_LIMIT + 1))
@@ -117,6 +160,8 @@ class _RequestHandler(BaseHTTPRequestHandler):
             if name.lower() not in ("content-length", "connection"):
                 self.send_header(name, value)
         self.send_header("Content-Length", str(len(reply.body)))
+        if self.close_connection or self.server.closing:
+            self.send_header("Connection", "close")
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(reply.body)
@@ -129,9 +174,14 @@ class _RequestHandler(BaseHTTPRequestHandler):
 
 
 class LocalServer(ThreadingHTTPServer):
-    """Non-daemon request threads, joined on close: a SIGTERM lets in-flight posts finish."""
+    """Non-daemon connection threads, joined on close: a SIGTERM lets in-flight posts finish.
+
+    `server_close` first closes the connections waiting for their next request, so it waits
+    only for requests actually in progress.
+    """
 
     daemon_threads = False
+    request_queue_size = 128  # a burst of connecting clients (kiosks, a load test) must not overflow the backlog
     block_on_close = True
     allow_reuse_address = True
 
@@ -139,6 +189,32 @@ class LocalServer(ThreadingHTTPServer):
         super().__init__(address, _RequestHandler)
         self.app = app
         self.log_requests = log_requests
+        self.closing = False
+        self._connections: dict[_RequestHandler, bool] = {}
+        """Open connections, each True while it waits for its next request."""
+        self._connections_lock = threading.Lock()
+
+    def track(self, handler: _RequestHandler, idle: bool) -> bool:
+        """Note whether the connection is idle; False when the server is closing (the caller then closes it)."""
+        with self._connections_lock:
+            if self.closing:
+                return False
+            self._connections[handler] = idle
+            return True
+
+    def untrack(self, handler: _RequestHandler) -> None:
+        with self._connections_lock:
+            self._connections.pop(handler, None)
+
+    def server_close(self) -> None:
+        """Stop listening, close idle connections now, and wait for requests in progress to be answered."""
+        with self._connections_lock:
+            self.closing = True
+            idle = [handler for handler, waiting in self._connections.items() if waiting]
+        for handler in idle:
+            with contextlib.suppress(OSError):  # the client may have closed it already
+                handler.connection.shutdown(socket.SHUT_RDWR)  # its blocked read returns: no request
+        super().server_close()
 
     @property
     def port(self) -> int:

@@ -3,6 +3,7 @@ HTML (print-ready), CSV, XLSX or JSON. `produce` and `write_report` are what the
 the HTTP handler and the weekly schedule all call.
 
     aggregate.py, tallies.py, stats.py   responses → Report, one pass, bounded memory
+    ndjson.py                            a Report straight from an NDJSON export, in parallel
     model.py                             the Report and its JSON shape
     html.py, views.py, charts.py, labels.py, templates/report.html   the HTML page
     csv.py, xlsx.py, rows.py, json.py    the other formats

@@ -9,9 +9,9 @@ skipped rather than trusted.
 from __future__ import annotations
 
 import heapq
-import itertools
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from fractions import Fraction
 from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
@@ -44,11 +44,19 @@ class Tally(Protocol):
 
     def hit(self, value: Any, response: ResponseRecord) -> None: ...
 
+    def add_counts(self, counts: Counts) -> None:
+        """Count raw answers given as {answer: how often} (each checked once, as `accept` would)."""
+        ...
+
     def merge(self, other: Any) -> None:
         """Add the counts of another tally of the same question (of another slice of responses)."""
         ...
 
     def summary(self) -> QuestionSummary: ...
+
+
+Counts = Mapping[Any, int]
+"""How often each raw answer value came in (the aggregator counts raw values per cell, then folds)."""
 
 
 def add(tally: Tally, answer: object, response: ResponseRecord) -> None:
@@ -67,24 +75,40 @@ def scale_bounds(question: Question) -> tuple[int, int]:
 
 
 class Comments:
-    """The newest `keep` free-text answers (a min-heap on arrival time) and how many there were."""
+    """The newest `keep` free-text answers (a min-heap on arrival time, then arrival order).
 
-    def __init__(self, keep: int, zone: ZoneInfo) -> None:
-        self.keep, self.zone = keep, zone
-        self.heap: list[tuple[datetime, int, Comment]] = []
-        self.order = itertools.count()
+    The heap always holds the `keep` largest (arrival time, order) pairs seen, so two `Comments`
+    of consecutive slices of responses merge exactly when the later slice's `order` starts above
+    every order of the earlier one (the aggregator passes the slice's byte offset).
+    """
+
+    def __init__(self, keep: int, zone: ZoneInfo, order: int = 0) -> None:
+        self.keep, self.zone, self.order = keep, zone, order
+        self.heap: list[tuple[datetime, int, str, str | None, str]] = []
+        """(arrival time, order, text, touchpoint, language): the `Comment` is made when asked for."""
 
     def add(self, text: str, response: ResponseRecord) -> None:
-        moment = response.received_at
-        if len(self.heap) >= self.keep:
-            if self.keep == 0 or moment < self.heap[0][0]:
+        self.add_text(text, response.received_at, response.tp, response.lang)
+
+    def add_text(self, text: str, moment: datetime, tp: str | None, lang: str) -> None:
+        self.order += 1
+        heap = self.heap
+        if len(heap) >= self.keep:
+            if self.keep == 0 or moment < heap[0][0]:
                 return
-            heapq.heappop(self.heap)
-        comment = Comment(text, moment.astimezone(self.zone), response.tp, response.lang)
-        heapq.heappush(self.heap, (moment, next(self.order), comment))
+            heapq.heapreplace(heap, (moment, self.order, text, tp, lang))
+        else:
+            heapq.heappush(heap, (moment, self.order, text, tp, lang))
+
+    def merge(self, other: Comments) -> None:
+        """Keep the newest of both (`other` holds a later slice of responses, see the class)."""
+        self.heap = heapq.nlargest(self.keep, self.heap + other.heap)
+        heapq.heapify(self.heap)
+        self.order = max(self.order, other.order)
 
     def newest_first(self) -> list[Comment]:
-        return [entry[2] for entry in sorted(self.heap, reverse=True)]
+        newest = sorted(self.heap, reverse=True)
+        return [Comment(text, moment.astimezone(self.zone), tp, lang) for moment, _order, text, tp, lang in newest]
 
 
 class ScaleTally:
@@ -112,6 +136,14 @@ class ScaleTally:
         counts = self.counts  # in place: `counter` closures hold this very list
         for index, count in enumerate(other.counts):
             counts[index] += count
+
+    def add_counts(self, counts: Counts) -> None:
+        """Fold raw answer counts: each distinct value is checked once, however often it came."""
+        tally = self.counts
+        for answer, times in counts.items():
+            index = self.accept(answer)
+            if index is not None:
+                tally[index] += times
 
     def counter(self) -> Callable[[object, ResponseRecord], None]:
         """accept + hit in one call with everything in local variables: the hot path for scales."""
@@ -185,6 +217,23 @@ class ChoiceTally:
             if count:
                 self._count(option, count)
 
+    def merge_texts(self, other: ChoiceTally) -> None:
+        if self.other is not None and other.other is not None:
+            self.other.merge(other.other)
+
+    def add_counts(self, counts: Counts) -> None:
+        """Fold raw answer counts: an option id (single) or a tuple of ids (multi) per key."""
+        for answer, times in counts.items():
+            value = self.accept(list(answer) if self.multi and isinstance(answer, tuple) else answer)
+            if value is None:
+                continue
+            self.n += times
+            if isinstance(value, str):
+                self._count(value, times)
+            else:
+                for option in value:
+                    self._count(option, times)
+
     def keep(self, value: str | frozenset[str], response: ResponseRecord) -> None:
         """Keep the "other" text (only the whole-survey tally keeps texts; counting is separate)."""
         if value == "other" and self.other is not None:
@@ -241,6 +290,14 @@ class LikertTally:
             rows[row_id].counts[index] += 1
         self.n += 1
 
+    def add_counts(self, counts: Counts) -> None:
+        """Fold raw counts keyed (row id, scale index) per row, and None for answers with any row."""
+        for key, times in counts.items():
+            if key is None:
+                self.n += times
+            else:
+                self.rows[key[0]].counts[key[1]] += times
+
     def merge(self, other: LikertTally) -> None:
         self.n += other.n
         for row_id, tally in self.rows.items():
@@ -255,7 +312,9 @@ class NumberTally:
     __slots__ = ("high", "low", "n", "total", "values")
 
     def __init__(self) -> None:
-        self.n, self.total = 0, 0.0
+        self.n = 0
+        self.total: int | Fraction = 0
+        """Exact, so the mean does not depend on the order answers (or slices) arrive in."""
         self.low: float | None = None
         self.high: float | None = None
         self.values = stats.BoundedCounts()
@@ -265,9 +324,9 @@ class NumberTally:
             return None
         return answer
 
-    def hit(self, answer: float, response: ResponseRecord) -> None:
+    def hit(self, answer: float, response: ResponseRecord | None = None) -> None:
         self.n += 1
-        self.total += answer
+        self.total += answer if answer.__class__ is int else Fraction(answer)
         if self.low is None or answer < self.low:
             self.low = answer
         if self.high is None or answer > self.high:
@@ -277,6 +336,21 @@ class NumberTally:
             values.counts[answer] += 1
         else:
             values.add(answer)
+
+    def add_counts(self, counts: Counts) -> None:
+        """Fold raw counts: each distinct number once, with how often it came."""
+        values = self.values
+        for answer, times in counts.items():
+            value = self.accept(answer)
+            if value is None:
+                continue
+            self.n += times
+            self.total += value * times if value.__class__ is int else Fraction(value) * times
+            if self.low is None or value < self.low:
+                self.low = value
+            if self.high is None or value > self.high:
+                self.high = value
+            values.add(value, times)
 
     def merge(self, other: NumberTally) -> None:
         if other.low is None or other.high is None:
@@ -289,7 +363,7 @@ class NumberTally:
             self.values.add(value, count)
 
     def summary(self) -> QuestionSummary:
-        mean = self.total / self.n if self.n else None
+        mean = float(self.total / self.n) if self.n else None
         return NumberSummary(
             "number",
             self.n,
@@ -325,8 +399,16 @@ class TextTally:
         if self.comments is not None and isinstance(answer, str):
             self.comments.add(answer, response)
 
+    def add_counts(self, counts: Counts) -> None:
+        """The aggregator counts accepted answers only (under the key True): texts are kept as they come."""
+        self.n += sum(counts.values())
+
     def merge(self, other: TextTally) -> None:
         self.n += other.n
+
+    def merge_texts(self, other: TextTally) -> None:
+        if self.comments is not None and other.comments is not None:
+            self.comments.merge(other.comments)
 
     def summary(self) -> QuestionSummary:
         too_few = self.n < stats.MIN_RESPONSES
@@ -335,11 +417,12 @@ class TextTally:
         return QuestionSummary(self.qtype, self.n, too_few)
 
 
-def tally_for(question: Question, zone: ZoneInfo, keep_comments: int | None) -> Tally | None:
-    """A fresh tally; `keep_comments` None means count free text without keeping it (breakdowns)."""
+def tally_for(question: Question, zone: ZoneInfo, keep_comments: int | None, order: int = 0) -> Tally | None:
+    """A fresh tally; `keep_comments` None means count free text without keeping it (breakdowns);
+    `order` numbers the kept texts from there (see `Comments`)."""
 
     def keeper() -> Comments | None:
-        return Comments(keep_comments, zone) if keep_comments is not None else None
+        return Comments(keep_comments, zone, order) if keep_comments is not None else None
 
     if question.type in SCALE_DEFAULTS:
         return ScaleTally(question.type, *scale_bounds(question))
