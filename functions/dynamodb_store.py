@@ -111,6 +111,18 @@ class DynamoDBStore:
             if sk < high:  # BETWEEN is inclusive; `until` is not
                 yield StoredResponse.model_validate_json(document)
 
+    def documents(
+        self, survey: str, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[tuple[str, str]]:
+        """As `responses`, but each as (response_id, its JSON as stored), unparsed: the report's fast
+        path parses it with orjson and checks it itself (`functions/report/documents.py`)."""
+        low = sortable_utc(since) if since else "0"
+        high = sortable_utc(until) if until else "~"
+        streams = [self._shard(survey, shard, low, high) for shard in range(self.shards)]
+        for sk, document in heapq.merge(*streams):
+            if sk < high:  # BETWEEN is inclusive; `until` is not
+                yield sk.partition("#")[2], document
+
     def all_responses(self) -> Iterator[StoredResponse]:
         """Every stored response, in no particular order (a scan, for export only)."""
         pages = self.client.get_paginator("scan").paginate(

@@ -198,6 +198,25 @@ class SQLiteStore:
             (survey, low, high),
         )
 
+    def documents(
+        self, survey: str, since: datetime | None = None, until: datetime | None = None
+    ) -> Iterator[tuple[str, str]]:
+        """As `responses`, but each as (response_id, its JSON as stored), unparsed: the report's fast
+        path parses it with orjson and checks it itself (`functions/report/documents.py`)."""
+        low = sortable_utc(since) if since else ""
+        high = sortable_utc(until) if until else "~"
+        with self._connection() as conn:
+            cursor = conn.execute(
+                "SELECT response_id, document FROM responses WHERE survey = ? AND received_at >= ? AND received_at < ?"
+                " ORDER BY received_at, response_id",
+                (survey, low, high),
+            )
+            try:
+                while rows := cursor.fetchmany(FETCH_ROWS):
+                    yield from rows
+            finally:
+                cursor.close()
+
     def all_responses(self) -> Iterator[StoredResponse]:
         """Every survey's responses (for export), survey by survey, oldest first."""
         yield from self._rows("SELECT document FROM responses ORDER BY survey, received_at, response_id", ())

@@ -11,6 +11,7 @@ import hashlib
 import json
 import os
 import re
+import sys
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -72,7 +73,13 @@ def _theme(themes_dir: Path, name: str) -> Theme:
 
 def load_survey(path: Path, themes_dir: Path) -> tuple[SurveySpec, Manifest, Theme]:
     """Validate one spec and its theme, raising every problem found."""
-    from site_builder.compile import compile_manifest
+    spec, manifest, _, theme = _load_survey(path, themes_dir)
+    return spec, manifest, theme
+
+
+def _load_survey(path: Path, themes_dir: Path) -> tuple[SurveySpec, Manifest, str, Theme]:
+    """`load_survey`, with the manifest's JSON (`form.json`) made on the way."""
+    from site_builder.compile import compile_manifest_json
     from site_builder.crosscheck import crosscheck
     from site_builder.load import read_yaml, validate
     from site_builder.spec import SurveySpec
@@ -92,7 +99,14 @@ def load_survey(path: Path, themes_dir: Path) -> tuple[SurveySpec, Manifest, The
             problems.extend(err.problems)
     if problems or theme is None:
         raise BuildFailed(problems)
-    return spec, compile_manifest(spec, theme.brand()), theme
+    manifest, manifest_json = compile_manifest_json(spec, theme.brand())
+    return spec, manifest, manifest_json, theme
+
+
+def _clear_templates() -> None:
+    render = sys.modules.get("site_builder.render")  # not loaded yet: nothing to clear (and nothing to import)
+    if render is not None:
+        render.environment.cache_clear()
 
 
 def _build_one(path: Path, options: BuildOptions, out_dir: Path) -> tuple[str, int | list[Problem]]:
@@ -100,10 +114,12 @@ def _build_one(path: Path, options: BuildOptions, out_dir: Path) -> tuple[str, i
     from site_builder.outputs import survey_outputs
 
     try:
-        _, manifest, theme = load_survey(path, options.themes_dir)
+        _, manifest, manifest_json, theme = _load_survey(path, options.themes_dir)
     except BuildFailed as err:
         return path.stem, err.problems
-    files = survey_outputs(manifest, theme, base_url=options.base_url, api_url=options.api_url)
+    files = survey_outputs(
+        manifest, theme, base_url=options.base_url, api_url=options.api_url, manifest_json=manifest_json
+    )
     stats: WriteStats = write_survey(out_dir / path.stem, files)
     return path.stem, len(stats.written)
 
@@ -202,6 +218,7 @@ def build_site(
     """Build every spec into `out_dir`. Problems of one survey never stop the others being built."""
     options = BuildOptions(themes_dir=themes_dir, base_url=base_url.rstrip("/"), api_url=api_url.rstrip("/"))
     _themes.clear()  # a long-running `palaute serve` must see an edited theme
+    _clear_templates()  # … and edited templates
     paths = spec_files(specs_dir)
     result = BuildResult()
     previous = _read_cache(out_dir)

@@ -289,34 +289,59 @@ def report(
     data: ReportDataOpt = Path(".palaute"),
     aws: ReportAwsOpt = False,
     site: ReportSiteOpt = None,
+    responses: Annotated[
+        Path | None,
+        typer.Option(
+            "--responses", help="Report from this NDJSON file ('palaute export') instead of the stored responses."
+        ),
+    ] = None,
 ) -> None:
-    """Write SURVEY's report (the same file the report link gives) from local data or AWS."""
-    from functions.report import FORMATS, write_report
-    from functions.report.filters import FilterError, parse_filters, stored_responses
+    """Write SURVEY's report (the same file the report link gives) from local data, AWS or an export file."""
+    from typing import BinaryIO
+
+    from functions.report import FORMATS, ReportFile, write_file_report, write_stored_report
+    from functions.report.documents import CorruptResponse
+    from functions.report.filters import FilterError, parse_filters
+    from functions.report.ndjson import NdjsonError
     from functions.report.sources import site_folders
 
     if format not in FORMATS:
         raise typer.BadParameter(f"use one of {', '.join(FORMATS)}", param_hint="--format")
-    sources = _report_sources(survey, data, aws, site, with_store=True)
-    assert sources.store is not None
+    if responses is not None and not responses.is_file():
+        err.print(f"[red]error[/red] cannot read {responses}: no such file", markup=True, highlight=False)
+        raise typer.Exit(1)
+    sources = _report_sources(survey, data, aws, site, with_store=responses is None)
     if sources.manifest is None:
         where = (
             "the manifest bucket" if aws else " or ".join(f"{p}/{survey}/form.json" for p in site_folders(data, site))
         )
         err.print(f"[red]error[/red] no built survey {survey!r}: looked in {where}", markup=True)
         raise typer.Exit(1)
+    manifest = sources.manifest
     try:
-        filters = parse_filters(sources.manifest, start, end, touchpoint, lang)
+        filters = parse_filters(manifest, start, end, touchpoint, lang)
     except FilterError as problem:
         raise typer.BadParameter(str(problem), param_hint=f"--{problem.parameter}") from None
-    responses = stored_responses(sources.store, sources.manifest, filters)
-    if out is not None and str(out) == "-":
-        write_report(sources.manifest, responses, format, sys.stdout.buffer, filters)
-        return
+
+    def write(file: BinaryIO) -> ReportFile:
+        if responses is not None:
+            return write_file_report(manifest, responses, format, file, filters)
+        assert sources.store is not None
+        return write_stored_report(manifest, sources.store, format, file, filters)
+
     target = out or Path(f"{survey}-report.{format}")
     partial = target.with_name(target.name + ".partial")
-    with partial.open("wb") as file:
-        made = write_report(sources.manifest, responses, format, file, filters)
+    try:
+        if out is not None and str(out) == "-":
+            write(sys.stdout.buffer)
+            return
+        with partial.open("wb") as file:
+            made = write(file)
+    except (NdjsonError, CorruptResponse, OSError) as problem:
+        partial.unlink(missing_ok=True)
+        what = f"{problem.filename}: {problem.strerror}" if isinstance(problem, OSError) else str(problem)
+        err.print(f"[red]error[/red] {what}", markup=True, highlight=False)
+        raise typer.Exit(1) from None
     if out is None:
         target = target.with_name(made.filename)
     partial.replace(target)

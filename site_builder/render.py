@@ -62,7 +62,11 @@ def _bytecode_cache() -> BytecodeCache | None:
 
 @lru_cache(maxsize=64)
 def environment(template_dirs: tuple[Path, ...] = ()) -> Environment:
-    """Templates from the theme chain (child first), then the built-in ones: the first found wins."""
+    """Templates from the theme chain (child first), then the built-in ones: the first found wins.
+
+    Templates are not checked for edits on every use: `build_site` starts each build (a rebuild of
+    `palaute serve` too) with `environment.cache_clear()`, so an edited template is read afresh then.
+    """
     loaders = [FileSystemLoader(str(folder)) for folder in (*template_dirs, BUILTIN_TEMPLATES)]
     return Environment(
         loader=ChoiceLoader(loaders),
@@ -71,6 +75,7 @@ def environment(template_dirs: tuple[Path, ...] = ()) -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         bytecode_cache=_bytecode_cache(),
+        auto_reload=False,
     )
 
 

@@ -17,7 +17,7 @@ from collect_data import NOW, cafe_manifest, publish
 from test_collect_handler import SITE, ListQueue, form_post, json_post, load_event
 
 from functions.collect.gateway import ROUTE
-from functions.collect.handler import CollectDeps, collect, handle
+from functions.collect.handler import CollectDeps, answer, handle
 from functions.manifests import DirectoryManifests
 
 OTHER_SITE = "https://toinen.example"
@@ -35,7 +35,8 @@ def resolver_answer(event: dict[str, Any], deps: CollectDeps) -> dict[str, Any]:
 
     @app.post("/v1/surveys/<survey>/responses", cors=bool(origins))
     def post_response(survey: str) -> Response[str]:
-        return collect(app.current_event.raw_event, survey, deps)
+        reply = answer(app.current_event.raw_event, survey, deps)
+        return Response(reply.status, reply.content_type, reply.body, dict(reply.headers))
 
     return app.resolve(event, cast(Any, None))
 

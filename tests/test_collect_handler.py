@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import base64
 import copy
+import io
 import json
+import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,7 @@ from urllib.parse import urlencode
 import pytest
 from collect_data import NOW, cafe_manifest, publish, quiz_manifest
 
-from functions.collect.handler import CollectDeps, handle
+from functions.collect.handler import CollectDeps, handle, logger
 from functions.manifests import DirectoryManifests
 from functions.queue import QueueUnavailable
 from functions.response import StoredResponse
@@ -298,3 +300,46 @@ def test_the_store_worker_stores_a_committed_sqs_batch_in_any_store(tmp_path: Pa
     assert handle_batch(batch, None, store) == {"batchItemFailures": []}
     assert handle_batch(batch, None, store) == {"batchItemFailures": []}  # redelivered: no duplicates
     assert [(r.lang, r.tp) for r in store.responses("sumppi-kaynti")] == [("fi", "kassa"), ("sv", "poyta-qr")]
+
+
+class MeetingQueue(ListQueue):
+    """Holds each send until `parties` sends are in progress together, as concurrent requests are."""
+
+    def __init__(self, parties: int) -> None:
+        super().__init__()
+        self.meeting = threading.Barrier(parties, timeout=30)
+
+    def send(self, response: StoredResponse) -> None:
+        self.meeting.wait()
+        super().send(response)
+
+
+def test_concurrent_posts_each_log_their_own_survey_and_leave_no_key_behind(tmp_path: Path) -> None:
+    site = publish(tmp_path, cafe_manifest(), cafe_manifest(id="sumppi-asema"))
+    queue = MeetingQueue(2)  # both requests have read their manifest before either logs
+    deps = CollectDeps(manifests=DirectoryManifests(site), queue=queue, clock=lambda: NOW)
+    lines, level = io.StringIO(), logger.log_level
+    logger.registered_handler.setStream(lines)
+    logger.setLevel("INFO")
+    answers: dict[str, int] = {}
+
+    def post(survey: str) -> None:
+        event = json_post({"answers": {"recommend": 9, "satisfaction": 5}}, survey=survey)
+        answers[survey] = handle(event, None, deps)["statusCode"]
+
+    try:
+        threads = [threading.Thread(target=post, args=(survey,)) for survey in ("sumppi-kaynti", "sumppi-asema")]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+    finally:
+        logger.registered_handler.setStream(__import__("sys").stdout)
+        logger.setLevel(level)
+    assert answers == {"sumppi-kaynti": 202, "sumppi-asema": 202}
+    queued = {r.response_id: r.survey for r in queue.sent}
+    logged = [json.loads(line) for line in lines.getvalue().splitlines()]
+    assert sorted((log["response_id"], log["survey"]) for log in logged if log["message"] == "response queued") == (
+        sorted(queued.items())
+    )
+    assert "survey" not in logger.get_current_keys()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
 import signal
@@ -24,7 +25,6 @@ import pytest
 from collect_data import cafe_manifest, publish
 
 from functions.collect.handler import CollectDeps, handle
-from functions.local.collect_route import collect_route
 from functions.local.events import http_api_event
 from functions.local.server import LocalApp, LocalServer, _RequestHandler
 from functions.manifests import DirectoryManifests
@@ -38,7 +38,6 @@ SERVER_SCRIPT = """
 import sys
 from pathlib import Path
 from functions.collect.handler import CollectDeps, handle, logger
-from functions.local.collect_route import collect_route
 from functions.local.server import LocalApp, LocalServer
 from functions.manifests import DirectoryManifests
 from functions.queue import LocalQueue
@@ -48,7 +47,7 @@ site, data = Path(sys.argv[1]), Path(sys.argv[2])
 logger.setLevel("WARNING")
 store = SQLiteStore.in_data_dir(data)
 deps = CollectDeps(manifests=DirectoryManifests(site), queue=LocalQueue(store))
-app = LocalApp(site, lambda event: handle(event, None, deps), concurrent=collect_route(deps))
+app = LocalApp(site, lambda event: handle(event, None, deps))
 server = LocalServer(("127.0.0.1", 0), app)
 print(server.port, flush=True)
 server.serve_forever(poll_interval=0.1)
@@ -70,7 +69,7 @@ def local_app(tmp_path: Path) -> tuple[LocalApp, SQLiteStore]:
     root = site(tmp_path)
     store = SQLiteStore.in_data_dir(tmp_path / "data")
     deps = CollectDeps(manifests=DirectoryManifests(root), queue=LocalQueue(store))
-    return LocalApp(root, lambda event: handle(event, None, deps), concurrent=collect_route(deps)), store
+    return LocalApp(root, lambda event: handle(event, None, deps)), store
 
 
 JSON = [("Content-Type", "application/json"), ("Host", "127.0.0.1:8000")]
@@ -364,10 +363,9 @@ def test_closing_the_server_does_not_wait_for_an_idle_keep_alive_connection(
         while chunk := idle.recv(65536):  # the server closed the idle connection: EOF, no reply
             rest += chunk
         assert rest == b""
-        try:  # a connection the server had not yet accepted is reset rather than closed: both end it
+        # a connection the server had not yet accepted is reset rather than closed: both end it
+        with contextlib.suppress(ConnectionResetError):
             assert silent.recv(1) == b""
-        except ConnectionResetError:
-            pass
     finally:
         idle.close()
         silent.close()
@@ -408,42 +406,106 @@ def test_a_request_in_progress_at_close_is_answered_and_its_connection_closed(
     assert [r.response_id for r in store.responses("sumppi-kaynti")] == [response_id]
 
 
-def _event(method: str, target: str, body: bytes, ctype: str = "application/json") -> dict[str, Any]:
-    return http_api_event(method, target, [("Content-Type", ctype), ("Accept-Language", "sv"),
-                                           ("Accept-Encoding", "gzip")], body)  # fmt: skip
+HEADERS = [("Content-Type", "application/json"), ("Accept-Language", "sv"), ("Accept-Encoding", "gzip")]
+
+
+def _deps(tmp_path: Path, allowed_origins: tuple[str, ...] = ()) -> CollectDeps:
+    """Deps for the site `_as_lambda_answers` publishes in `tmp_path`."""
+    store = SQLiteStore.in_data_dir(tmp_path)
+    return CollectDeps(DirectoryManifests(tmp_path / "site"), LocalQueue(store), allowed_origins=allowed_origins)
+
+
+def _as_lambda_answers(tmp_path: Path, deps: CollectDeps, method: str, target: str, headers: list[tuple[str, str]],
+                       body: bytes) -> None:  # fmt: skip
+    """The local server's reply is, header for header, what the collect function answers on Lambda."""
+    app = LocalApp(site(tmp_path), lambda event: handle(event, None, deps))
+    reply = app(method, target, headers, body)
+    answer = handle(http_api_event(method, target, headers, body), None, deps)
+    assert (reply.status, reply.headers, reply.body) == (answer["statusCode"], list(answer["headers"].items()),
+                                                         answer["body"].encode())  # fmt: skip
 
 
 @pytest.mark.parametrize(
-    "event",
+    "target, body, ctype",
     [
-        _event("POST", "/v1/surveys/sumppi-kaynti/responses",
-               json.dumps({"response_id": "5f0c8e2a-3b1d-4c6e-9a7f-2d4b6c8e0a1f", "answers": VALID}).encode()),
-        _event("POST", "/v1/surveys/sumppi-kaynti/responses?x=1", b"recommend=9&satisfaction=5&tp=kassa",
-               "application/x-www-form-urlencoded"),
-        _event("POST", "/v1/surveys/sumppi-kaynti/responses", b'{"answers": {"recommend": 11}}'),
-        _event("POST", "/v1/surveys/sumppi-kaynti/responses", b"recommend=11", "application/x-www-form-urlencoded"),
-        _event("POST", "/v1/surveys/ei-ole/responses", b"{}"),
-        _event("POST", "/v1/surveys/sumppi-kaynti/responses", b"{}", "text/plain"),
-        _event("POST", "/v1/surveys/sumppi-kaynti/responses", b"{" + b" " * 70_000 + b"}"),
+        ("/v1/surveys/sumppi-kaynti/responses",
+         json.dumps({"response_id": "5f0c8e2a-3b1d-4c6e-9a7f-2d4b6c8e0a1f", "answers": VALID}).encode(), None),
+        ("/v1/surveys/sumppi-kaynti/responses?x=1", b"recommend=9&satisfaction=5&tp=kassa",
+         "application/x-www-form-urlencoded"),
+        ("/v1/surveys/sumppi-kaynti/responses", b'{"answers": {"recommend": 11}}', None),
+        ("/v1/surveys/sumppi-kaynti/responses", b"recommend=11", "application/x-www-form-urlencoded"),
+        ("/v1/surveys/ei-ole/responses", b"{}", None),
+        ("/v1/surveys/sumppi-kaynti/responses", b"{}", "text/plain"),
+        ("/v1/surveys/sumppi-kaynti/responses", b"{" + b" " * 70_000 + b"}", None),
     ],
     ids=["202", "303", "400-json", "400-form", "404", "415", "413"],
 )  # fmt: skip
-def test_the_concurrent_collect_route_answers_as_the_resolver_does(tmp_path: Path, event: dict[str, Any]) -> None:
-    root = site(tmp_path)
-    deps = CollectDeps(manifests=DirectoryManifests(root), queue=LocalQueue(SQLiteStore.in_data_dir(tmp_path)))
-    assert collect_route(deps)(event) == handle(event, None, deps)
+def test_a_post_through_the_server_is_answered_as_on_lambda(
+    tmp_path: Path, target: str, body: bytes, ctype: str | None
+) -> None:
+    deps = _deps(tmp_path)
+    headers = [*HEADERS[1:], ("Content-Type", ctype)] if ctype else HEADERS
+    _as_lambda_answers(tmp_path, deps, "POST", target, headers, body)
 
 
 @pytest.mark.parametrize("method, target", [("GET", "/v1/surveys/sumppi-kaynti/responses"),
                                             ("POST", "/v1/surveys/sumppi-kaynti/responses/"),
-                                            ("POST", "/v1/surveys/a/b/responses"),
-                                            ("POST", "/v1/surveys/sumppi-kaynti/report")])  # fmt: skip
-def test_the_concurrent_route_leaves_every_other_request_to_the_resolver(
+                                            ("POST", "/v1/surveys/a/b/responses"), ("GET", "/v1"),
+                                            ("OPTIONS", "/v1/surveys/sumppi-kaynti/responses")])  # fmt: skip
+def test_any_other_api_request_but_the_report_gets_the_collect_functions_404(
     tmp_path: Path, method: str, target: str
 ) -> None:
-    deps = CollectDeps(
-        manifests=DirectoryManifests(site(tmp_path)), queue=LocalQueue(SQLiteStore.in_data_dir(tmp_path))
+    deps = _deps(tmp_path)
+    _as_lambda_answers(tmp_path, deps, method, target, HEADERS, b"{}")
+    reply = local_app(tmp_path / "other")[0](method, target, HEADERS, b"{}")
+    assert reply.status == 404 and reply.body == b'{"statusCode":404,"message":"Not found"}'
+
+
+@pytest.mark.parametrize("method", ["OPTIONS", "POST"])
+def test_with_allowed_origins_the_server_answers_cors_as_on_lambda(tmp_path: Path, method: str) -> None:
+    deps = _deps(tmp_path, allowed_origins=("https://kysely.example",))
+    headers = [*HEADERS, ("Origin", "https://kysely.example")]
+    body = json.dumps({"response_id": "5f0c8e2a-3b1d-4c6e-9a7f-2d4b6c8e0a1f", "answers": VALID}).encode()
+    _as_lambda_answers(tmp_path, deps, method, "/v1/surveys/sumppi-kaynti/responses", headers, body)
+    reply = LocalApp(tmp_path / "site", lambda event: handle(event, None, deps))(
+        method, "/v1/surveys/sumppi-kaynti/responses", headers, body
     )
-    assert collect_route(deps)(_event(method, target, b"{}")) is None
-    cors = CollectDeps(manifests=deps.manifests, queue=deps.queue, allowed_origins=("https://kysely.example",))
-    assert collect_route(cors)(_event("POST", "/v1/surveys/sumppi-kaynti/responses", b"{}")) is None
+    assert reply.status == {"OPTIONS": 204, "POST": 202}[method]
+    assert ("Access-Control-Allow-Origin", "https://kysely.example") in reply.headers
+
+
+def test_a_post_to_the_report_path_goes_to_the_report_function(tmp_path: Path) -> None:
+    app, _ = local_app(tmp_path)
+    assert app("POST", "/v1/surveys/sumppi-kaynti/report", HEADERS, b"{}").status == 501
+
+
+class MeetingQueue(LocalQueue):
+    """Lets no post commit until `parties` posts are committing at once."""
+
+    def __init__(self, store: SQLiteStore, parties: int) -> None:
+        super().__init__(store)
+        self.meeting = threading.Barrier(parties, timeout=30)
+
+    def send(self, response: Any) -> None:
+        self.meeting.wait()
+        super().send(response)
+
+
+def test_posts_are_not_made_to_take_turns(tmp_path: Path) -> None:
+    root = site(tmp_path)
+    store = SQLiteStore.in_data_dir(tmp_path / "data")
+    deps = CollectDeps(manifests=DirectoryManifests(root), queue=MeetingQueue(store, 4))
+    app = LocalApp(root, lambda event: handle(event, None, deps))
+    statuses: list[int] = []
+
+    def post() -> None:
+        statuses.append(app("POST", "/v1/surveys/sumppi-kaynti/responses", JSON,
+                            json.dumps({"answers": VALID}).encode()).status)  # fmt: skip
+
+    threads = [threading.Thread(target=post) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert statuses == [202] * 4  # had one post waited for a lock the others held, the meeting would break
+    assert len(list(SQLiteStore(store.path).responses("sumppi-kaynti"))) == 4

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, tzinfo
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,65 @@ def test_aws_without_the_environment_names_the_missing_variable(monkeypatch: pyt
     monkeypatch.delenv("TOKENS_TABLE", raising=False)
     code, _, err = run("token", SURVEY, "--aws")
     assert code == 1 and "TOKENS_TABLE" in err
+
+
+class _Frozen(datetime):
+    @classmethod
+    def now(cls, tz: tzinfo | None = None) -> _Frozen:
+        return cls(2026, 12, 7, 8, 0, tzinfo=tz)
+
+
+@pytest.mark.parametrize("format", ["json", "csv"])
+def test_report_from_an_export_file_equals_the_report_from_the_store(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, format: str
+) -> None:
+    monkeypatch.setattr("functions.report.datetime", _Frozen)  # one generated_at for both reports
+    export = tmp_path / "vienti.ndjson"
+    assert run("export", export, "--data", data, "--survey", SURVEY)[0] == 0
+    code, _, err = run("report", SURVEY, "--format", format, "--out", tmp_path / f"kanta.{format}", "--data", data)
+    assert code == 0, err
+    code, _, err = run(
+        "report", SURVEY, "--format", format, "--out", tmp_path / f"tiedosto.{format}",
+        "--responses", export, "--site", data / "site",
+    )  # fmt: skip
+    assert code == 0, err
+    assert (tmp_path / f"tiedosto.{format}").read_bytes() == (tmp_path / f"kanta.{format}").read_bytes()
+    if format == "json":
+        assert json.loads((tmp_path / "tiedosto.json").read_bytes())["responses"] == 6
+
+
+def test_report_from_a_file_applies_the_filters(data: Path, tmp_path: Path) -> None:
+    export = tmp_path / "vienti.ndjson"
+    run("export", export, "--data", data)
+    code, out, _ = run(
+        "report", SURVEY, "--format", "json", "--out", "-", "--touchpoint", "myymala-vaasa",
+        "--responses", export, "--data", data,
+    )  # fmt: skip
+    assert code == 0 and json.loads(out)["responses"] == 1
+
+
+@pytest.mark.parametrize("format", ["json", "html", "csv", "xlsx"])
+def test_a_bad_line_in_the_file_is_named_by_file_and_line(data: Path, tmp_path: Path, format: str) -> None:
+    export = tmp_path / "vienti.ndjson"
+    run("export", export, "--data", data)
+    lines = export.read_text(encoding="utf-8").splitlines()
+    lines.insert(3, '{"survey": "lahikauppa-palaute", "answers": {"recommend": 7}')  # cut short
+    export.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    target = tmp_path / f"r.{format}"
+    code, _, err = run("report", SURVEY, "--format", format, "--out", target, "--responses", export, "--data", data)
+    assert code == 1 and f"{export}:4: " in err and "Traceback" not in err
+    assert not target.exists() and not list(tmp_path.glob("*.partial"))
+
+
+def test_a_missing_responses_file_is_a_user_error(data: Path, tmp_path: Path) -> None:
+    code, _, err = run("report", SURVEY, "--responses", tmp_path / "ei-ole.ndjson", "--data", data)
+    assert code == 1 and "ei-ole.ndjson" in err and "Traceback" not in err
+
+
+def test_a_corrupt_stored_row_is_a_user_error_naming_it(data: Path, tmp_path: Path) -> None:
+    import sqlite3
+
+    with sqlite3.connect(data / "palaute.sqlite3") as conn:
+        conn.execute("UPDATE responses SET document = '{\"lang\": 1}' WHERE response_id LIKE '%000000000003'")
+    code, _, err = run("report", SURVEY, "--format", "json", "--out", tmp_path / "r.json", "--data", data)
+    assert code == 1 and "stored response 00000000-0000-4000-8000-000000000003" in err and "Traceback" not in err

@@ -89,3 +89,19 @@ def test_nothing_of_the_cache_lands_in_the_site(cache_home: Path, tmp_path: Path
     top = {path.name for path in (tmp_path / "dist").iterdir()}
     assert top == {SURVEY, CACHE_FILE}
     assert not list((tmp_path / "dist" / SURVEY).rglob(".*"))
+
+
+def test_a_template_edited_between_builds_of_one_process_is_read_afresh(cache_home: Path, tmp_path: Path) -> None:
+    """What `palaute serve` does: build, the producer edits a template, build again in the same process."""
+    specs, themes, dist = tmp_path / "specs", tmp_path / "themes", tmp_path / "dist"
+    specs.mkdir()
+    shutil.copy(ROOT / "survey_specs" / f"{SURVEY}.yaml", specs)
+    shutil.copytree(ROOT / "themes", themes)
+    override = themes / "messu" / "templates" / "thanks.html"
+    override.parent.mkdir(exist_ok=True)
+    override.write_text("<p>Kiitos käynnistä, {{ thanks.text }}</p>\n", encoding="utf-8")
+    build_site(specs, themes, dist)
+    assert "Kiitos käynnistä" in (dist / SURVEY / "fi" / "thanks" / "index.html").read_text(encoding="utf-8")
+    override.write_text("<p>Tack för besöket, {{ thanks.text }}</p>\n", encoding="utf-8")
+    build_site(specs, themes, dist)
+    assert "Tack för besöket" in (dist / SURVEY / "fi" / "thanks" / "index.html").read_text(encoding="utf-8")

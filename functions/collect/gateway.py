@@ -1,5 +1,8 @@
 """API Gateway HTTP API (payload 2.0) in and out, for the collect function's one route.
 
+The one route table and reply builder of the collect function, on Lambda and in `palaute serve`
+(whose server hands every non-report `/v1` request to `handler.handle` as an API Gateway event).
+
 This is what Powertools' `APIGatewayHttpResolver` did for the function, without importing it
 (its event handler package cost about 90 ms of every cold start): match
 `POST /v1/surveys/<survey>/responses`, answer a CORS preflight, add the CORS headers when the

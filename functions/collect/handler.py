@@ -13,7 +13,10 @@ queue or the manifest store failed (nothing claimed: the browser keeps the respo
 A retry with the same `response_id` is simply queued again; the store keeps one copy.
 
 Routing, CORS and the response dict are `gateway.respond` (what Powertools' resolver did, for
-one route, without its import cost); Powertools' Logger and Metrics stay. On Lambda the SQS
+one route, without its import cost); Powertools' Logger and Metrics stay. `handle` keeps no
+per-event state, so the local server calls it from many threads at once: the survey goes into
+each log line's `extra`, not `logger.append_keys` (the logger's keys are shared by every thread,
+and would label one request's lines with another's survey). On Lambda the SQS
 client is made at init and, under SnapStart, primed before the snapshot; the S3 client for
 manifests is made on the first manifest read (before the snapshot under SnapStart).
 """
@@ -41,7 +44,6 @@ from functions.queue import QueueUnavailable, ResponseQueue
 from functions.s3_manifests import ManifestUnavailable
 
 if TYPE_CHECKING:
-    from aws_lambda_powertools.event_handler import Response
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
 logger = Logger(service="collect")
@@ -67,7 +69,8 @@ class CollectDeps:
     clock: Callable[[], datetime] = _utc_now
     max_body_bytes: int = DEFAULT_MAX_BODY
     metrics: Metrics | None = None
-    """Powertools Metrics on Lambda; None locally, where nothing would ever flush them."""
+    """Powertools Metrics on Lambda; None locally, where nothing would ever flush them (and where
+    its dimensions, per invocation and shared by every thread, would mix concurrent requests)."""
 
 
 @dataclass(frozen=True)
@@ -127,11 +130,10 @@ def _load(request: _Request) -> Manifest | Reply:
     try:
         manifest = request.deps.manifests.get(request.survey)
     except ManifestUnavailable:
-        logger.exception("manifest store unavailable")
+        logger.exception("manifest store unavailable", extra={"survey": request.survey})
         return _refusal(request, 503, "unavailable", {})
     if manifest is None:
         return _refusal(request, 404, "not_found", {"survey": request.survey})
-    logger.append_keys(survey=manifest.id)
     if request.deps.metrics is not None:
         request.deps.metrics.add_dimension(name="survey", value=manifest.id)
     status = manifest.status_at(request.deps.clock())
@@ -170,24 +172,12 @@ def answer(event: Mapping[str, Any], survey: str, deps: CollectDeps) -> Reply:
     try:
         deps.queue.send(response)
     except QueueUnavailable:
-        logger.exception("queue unavailable", extra={"response_id": response.response_id})
+        logger.exception("queue unavailable", extra={"survey": manifest.id, "response_id": response.response_id})
         return _refusal(request, 503, "unavailable", {}, manifest, lang=response.lang)
     _count(request, "ResponsesAccepted")
-    logger.info("response queued", extra={"response_id": response.response_id})
+    logger.info("response queued", extra={"survey": manifest.id, "response_id": response.response_id})
     tp = response.tp if response.tp and manifest.touchpoint(response.tp) else None
     return _success(request, response.response_id, response.lang, response.outcome, tp)
-
-
-def collect(event: Mapping[str, Any], survey: str, deps: CollectDeps) -> Response[str]:
-    """`answer()` as a Powertools `Response`, for callers that build the reply with Powertools.
-
-    (The local server's concurrent route does; the Lambda path never imports the event handler.)
-    """
-    from aws_lambda_powertools.event_handler import Response
-
-    reply = answer(event, survey, deps)
-    return Response(status_code=reply.status, content_type=reply.content_type, body=reply.body,
-                    headers=dict(reply.headers))  # fmt: skip
 
 
 def handle(event: dict[str, Any], context: object, deps: CollectDeps) -> dict[str, Any]:

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TextIO
 
 from functions.collect.handler import CollectDeps, handle
-from functions.local.collect_route import collect_route
 from functions.local.server import ApiHandler, LocalApp, LocalServer
 from functions.manifest import Manifest, load_manifest
 from functions.manifests import DirectoryManifests
@@ -68,8 +67,7 @@ class LocalService:
         manifests = DirectoryManifests(self.site)
         collect = CollectDeps(manifests=manifests, queue=LocalQueue(self.store))
         app = LocalApp(self.site, lambda event: handle(event, None, collect),
-                       _report_handler(manifests, self.store, options.data),
-                       concurrent=collect_route(collect))  # fmt: skip
+                       _report_handler(manifests, self.store, options.data))  # fmt: skip
         try:
             self.server = LocalServer((options.host, options.port), app, log_requests=options.verbose)
         except OSError as err:

@@ -2,9 +2,10 @@
 
 `/v1/...` requests become API Gateway v2 events handed to the same `handle` functions Lambda
 runs (collect, and report when that function is installed); everything else is a file of the
-built site. Each connection gets a thread. Handler calls are serialised, since Powertools keeps
-the current event in class attributes, except the one route given as `concurrent` (posting a
-response, `collect_route`): its threads meet in the store, which commits them together.
+built site. Each connection gets a thread. The collect function keeps no per-event state, so its
+calls run side by side and concurrent posts meet in the store, which commits them together. The
+report function resolves through Powertools' resolver, which keeps the current event in class
+attributes, so report calls take turns.
 
 Connections are HTTP/1.1 keep-alive with Nagle off and one write per reply (a reply held back
 for a delayed ACK costs 40 ms). A connection idle for `_RequestHandler.timeout` is closed, and
@@ -31,8 +32,6 @@ from functions.local.events import http_api_event
 from functions.local.static import static_reply
 
 ApiHandler = Callable[[dict[str, Any]], dict[str, Any]]
-ConcurrentRoute = Callable[[dict[str, Any]], "dict[str, Any] | None"]
-"""An API route safe to run on many threads at once; None for an event that is not its to answer."""
 REPORT_PATH = re.compile(r"^/v1/surveys/[^/]+/report/?$")
 READ_LIMIT = 1024 * 1024
 """Bytes of a request body handed on at most; the handler refuses far smaller bodies with 413."""
@@ -66,23 +65,21 @@ def _not_installed(event: dict[str, Any]) -> dict[str, Any]:
 class LocalApp:
     """One request in, one reply out: routing only, so tests can call it without sockets."""
 
-    def __init__(self, site_dir: Path, collect: ApiHandler, report: ApiHandler | None = None,
-                 concurrent: ConcurrentRoute | None = None) -> None:  # fmt: skip
+    def __init__(self, site_dir: Path, collect: ApiHandler, report: ApiHandler | None = None) -> None:
+        """`collect` must be safe on many threads at once (it answers every `/v1` request but the report)."""
         self.site_dir = site_dir
         self.collect = collect
         self.report = report or _not_installed
-        self.concurrent = concurrent
-        self._handler_lock = threading.Lock()
+        self._report_lock = threading.Lock()
 
     def __call__(self, method: str, target: str, headers: list[tuple[str, str]], body: bytes) -> Reply:
         path = target.split("?", 1)[0]
         if path == "/v1" or path.startswith("/v1/"):
             event = http_api_event(method, target, headers, body)
-            if self.concurrent is not None and (answer := self.concurrent(event)) is not None:
-                return _from_api(answer)
-            handler = self.report if REPORT_PATH.match(path) else self.collect
-            with self._handler_lock:
-                return _from_api(handler(event))
+            if not REPORT_PATH.match(path):
+                return _from_api(self.collect(event))
+            with self._report_lock:
+                return _from_api(self.report(event))
         if method not in ("GET", "HEAD"):
             return Reply(405, [("Allow", "GET, HEAD")])
         static = static_reply(self.site_dir, target)

@@ -1,9 +1,11 @@
 """Reports clients download: a survey's responses aggregated in one streaming pass, written as
-HTML (print-ready), CSV, XLSX or JSON. `produce` and `write_report` are what the command line,
-the HTTP handler and the weekly schedule all call.
+HTML (print-ready), CSV, XLSX or JSON. `write_stored_report` (a store's responses) is what the
+command line, the HTTP handler and the weekly schedule call; `write_file_report` reports from an
+NDJSON export; `write_report` and `produce` from any responses.
 
     aggregate.py, tallies.py, stats.py   responses → Report, one pass, bounded memory
     ndjson.py                            a Report straight from an NDJSON export, in parallel
+    documents.py                         a Report from a store's rows, parsed with orjson
     model.py                             the Report and its JSON shape
     html.py, views.py, charts.py, labels.py, templates/report.html   the HTML page
     csv.py, xlsx.py, rows.py, json.py    the other formats
@@ -19,17 +21,22 @@ import io
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import BinaryIO, Literal, get_args
 
 from functions.manifest import Manifest
 from functions.report.aggregate import aggregate as aggregate_responses
 from functions.report.csv import write_csv
-from functions.report.filters import Filters, ResponseRecord, matching, report_zone
+from functions.report.filters import Filters, ResponseRecord, matching, report_zone, stored_responses
 from functions.report.html import render_html
 from functions.report.json import render_json
+from functions.report.model import Report
 from functions.report.xlsx import write_xlsx
+from functions.store import ResponseStore
 
 Format = Literal["html", "csv", "xlsx", "json"]
+SUMMARY_FORMATS = ("html", "json")
+"""Formats made from the tallies alone: these take the fast paths (no record per response)."""
 FORMATS: tuple[str, ...] = get_args(Format)
 CONTENT_TYPES: dict[str, str] = {
     "html": "text/html; charset=utf-8",
@@ -75,6 +82,51 @@ def write_report(
     return report_file(manifest, format, moment)
 
 
+def write_stored_report(
+    manifest: Manifest,
+    store: ResponseStore,
+    format: str,
+    out: BinaryIO,
+    filters: Filters | None = None,
+    generated_at: datetime | None = None,
+) -> ReportFile:
+    """`write_report` of the survey's responses in `store`. HTML and JSON from a store that hands over
+    its rows as stored (`DocumentStore`) are tallied from orjson-parsed rows (`documents.py`)."""
+    from functions.report.documents import DocumentStore, aggregate_stored
+
+    filters = filters or Filters()
+    if format in SUMMARY_FORMATS and isinstance(store, DocumentStore):
+        moment = generated_at or datetime.now(UTC)
+        _write_summary(manifest, aggregate_stored(manifest, store, filters).report(filters, moment), format, out)
+        return report_file(manifest, format, moment)
+    return write_report(manifest, stored_responses(store, manifest, filters), format, out, filters, generated_at)
+
+
+def write_file_report(
+    manifest: Manifest,
+    path: Path,
+    format: str,
+    out: BinaryIO,
+    filters: Filters | None = None,
+    generated_at: datetime | None = None,
+) -> ReportFile:
+    """`write_report` of the survey's responses in an NDJSON export (`palaute export`). A line that is
+    not a response raises `NdjsonError` naming the file and line (CSV and XLSX may have written
+    some of `out` by then: the caller drops it)."""
+    from functions.report.ndjson import aggregate_file, file_responses
+
+    filters = filters or Filters()
+    if format in SUMMARY_FORMATS:
+        moment = generated_at or datetime.now(UTC)
+        _write_summary(manifest, aggregate_file(manifest, path, filters, moment), format, out)
+        return report_file(manifest, format, moment)
+    return write_report(manifest, file_responses(manifest.id, path), format, out, filters, generated_at)
+
+
+def _write_summary(manifest: Manifest, report: Report, format: str, out: BinaryIO) -> None:
+    out.write(render_html(manifest, report) if format == "html" else render_json(report))
+
+
 def produce(
     manifest: Manifest,
     responses: Iterable[ResponseRecord],
@@ -88,4 +140,13 @@ def produce(
     return buffer.getvalue(), file.content_type, file.filename
 
 
-__all__ = ["FORMATS", "Filters", "ReportFile", "aggregate_responses", "produce", "write_report"]
+__all__ = [
+    "FORMATS",
+    "Filters",
+    "ReportFile",
+    "aggregate_responses",
+    "produce",
+    "write_file_report",
+    "write_report",
+    "write_stored_report",
+]

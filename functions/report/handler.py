@@ -3,7 +3,7 @@
 `handle(event, context, deps)` takes an API Gateway HTTP API (2.0) event; the local server builds
 the same event and passes `ReportDeps` with `InlineDelivery`, Lambda passes S3 and DynamoDB
 adapters. The handler only checks the caller and the parameters and maps outcomes to HTTP: the
-report itself is `functions.report.write_report`.
+report itself is `functions.report.write_stored_report`.
 
 Order of checks: no Bearer token → 401; unknown survey → 404; wrong token → 403; then parameters
 (400, naming the parameter and what would be right). The token is never logged.
@@ -27,9 +27,9 @@ from aws_lambda_powertools.utilities.typing import LambdaContext
 
 from functions.manifest import Manifest
 from functions.manifests import ManifestSource
-from functions.report import FORMATS, write_report
+from functions.report import FORMATS, write_stored_report
 from functions.report.delivery import NO_STORE, Delivery
-from functions.report.filters import FilterError, Filters, parse_filters, stored_responses
+from functions.report.filters import FilterError, Filters, parse_filters
 from functions.store import ResponseStore
 from functions.tokens import TokenStore, token_matches
 
@@ -103,7 +103,7 @@ def report_response(event: Mapping[str, Any], survey_id: str, deps: ReportDeps) 
     started = time.perf_counter()
     with tempfile.SpooledTemporaryFile(max_size=SPOOL_BYTES) as spool:
         body = cast(BinaryIO, spool)
-        file = write_report(manifest, stored_responses(deps.store, manifest, filters), format, body, filters)
+        file = write_stored_report(manifest, deps.store, format, body, filters)
         size = body.tell()
         body.seek(0)
         elapsed = round(1000 * (time.perf_counter() - started))

@@ -17,16 +17,19 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import os
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import orjson
+from pydantic import ValidationError
 
 from functions.manifest import Manifest
 from functions.report.aggregate import ALL, Aggregator, parse_moment
 from functions.report.filters import NO_TOUCHPOINT, Filters, report_zone
 from functions.report.model import Report
+from functions.response import StoredResponse
 
 BLOCK = 1 << 20
 """Bytes of whole lines parsed in one orjson call."""
@@ -103,7 +106,7 @@ def byte_ranges(path: Path, parts: int) -> list[tuple[int, int]]:
 
 def aggregate_range(manifest: Manifest, path: Path, start: int, end: int, filters: Filters = ALL) -> Aggregator:
     """The aggregator of the lines in [start, end) (`start` at a line's beginning)."""
-    aggregator, keep = Aggregator(manifest, order=start), _filter(manifest, filters)
+    aggregator, keep = Aggregator(manifest, order=start), document_filter(manifest, filters)
     with path.open("rb") as file:
         file.seek(start)
         offset = start
@@ -154,8 +157,9 @@ def _add_block(aggregator: Aggregator, survey: str, block: bytes, keep: Any, pat
                 raise NdjsonError(f"{path}:{_line_number(path, offset) + number}: {_problem(err)}") from None
 
 
-def _filter(manifest: Manifest, filters: Filters) -> Any:
-    """A test for a parsed response, or None when every response of the survey counts."""
+def document_filter(manifest: Manifest, filters: Filters) -> Any:
+    """A test for a parsed response, or None when every response of the survey counts (the same
+    test `filters.matching` makes of a record)."""
     if filters == ALL:
         return None
     since, until = filters.window(report_zone(manifest))
@@ -169,6 +173,24 @@ def _filter(manifest: Manifest, filters: Filters) -> Any:
         return filters.lang is None or document["lang"] == filters.lang
 
     return keep
+
+
+def file_responses(survey: str, path: Path) -> Iterator[StoredResponse]:
+    """The survey's responses in the file, validated, for the formats that list every response
+    (CSV, XLSX); a line that is not a response stops them with its file and line number."""
+    with path.open("rb") as file:
+        for number, line in enumerate(file, 1):
+            if not line.strip():
+                continue
+            try:
+                response = StoredResponse.model_validate_json(line)
+            except ValidationError as err:
+                first = err.errors()[0]
+                where = ".".join(str(part) for part in first.get("loc", ()))
+                what = f"{where}: {first.get('msg')}" if where else f"not a response ({first.get('msg')})"
+                raise NdjsonError(f"{path}:{number}: {what}") from None
+            if response.survey == survey:
+                yield response
 
 
 def _problem(err: Exception) -> str:

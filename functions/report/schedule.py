@@ -11,8 +11,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, BinaryIO, cast
 
 from functions.manifest import Manifest
-from functions.report import write_report
-from functions.report.filters import Filters, stored_responses
+from functions.report import write_stored_report
 from functions.store import ResponseStore
 
 if TYPE_CHECKING:
@@ -48,9 +47,7 @@ def publish_latest(
         for format in SCHEDULED_FORMATS:
             with tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024) as spool:
                 body = cast(BinaryIO, spool)
-                file = write_report(
-                    manifest, stored_responses(store, manifest, Filters()), format, body, generated_at=moment
-                )
+                file = write_stored_report(manifest, store, format, body, generated_at=moment)
                 body.seek(0)
                 key = latest_key(manifest.id, format)
                 client.upload_fileobj(
