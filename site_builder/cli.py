@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -38,6 +39,8 @@ err = _Messages()
 
 SpecsOpt = Annotated[Path, typer.Option("--specs", help="Folder of survey specs (*.yaml).")]
 ThemesOpt = Annotated[Path, typer.Option("--themes", help="Folder of brand themes.")]
+LIST_BUILT_UP_TO = 20
+"""A build of more surveys than this is summed up in one line unless --verbose asks for every name."""
 
 app = typer.Typer(
     name="palaute",
@@ -67,16 +70,24 @@ def build(
         str, typer.Option("--base-url", help="Public URL the site is served from (QR codes, links).")
     ] = "",
     api_url: Annotated[str, typer.Option("--api-url", help="URL of the collect API; empty for the same origin.")] = "",
+    verbose: Annotated[bool, typer.Option("--verbose", "-v", help="Name every survey built, however many.")] = False,
 ) -> None:
     """Compile every survey spec and its theme into a static site."""
     from site_builder.build import build_site
 
+    started = time.perf_counter()
     try:
         result = build_site(specs, themes, out, base_url=base_url, api_url=api_url)
     except BuildFailed as failure:
         fail(failure.problems)
-    for survey in result.built:
-        err.print(f"built {survey} → {out / survey}")
+    if verbose or len(result.built) <= LIST_BUILT_UP_TO:
+        for survey in result.built:
+            err.print(f"built {survey} → {out / survey}")
+    else:  # an agency's thousand surveys would bury the problems and the note below
+        first = ", ".join(result.built[:3])
+        err.print(f"built {len(result.built)} surveys → {out}/ ({first}, …; --verbose names them all)")
+    if result.built:
+        err.print(f"{result.written} files written in {time.perf_counter() - started:.2f} s")
     if result.skipped:
         err.print(f"unchanged: {len(result.skipped)} survey{'s' if len(result.skipped) != 1 else ''}")
     for survey in result.removed:

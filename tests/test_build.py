@@ -33,7 +33,7 @@ def build(project: Path, out: str = "dist", **urls: str) -> tuple[int, str]:
     args = ["build", "--specs", str(project / "survey_specs"), "--themes", str(project / "themes")]
     args += ["--out", str(project / out)]
     for name, value in urls.items():
-        args += [f"--{name.replace('_', '-')}", value]
+        args += [f"--{name.replace('_', '-')}", value] if value else [f"--{name}"]  # "" for a flag
     result = CliRunner().invoke(app, args)
     return result.exit_code, result.output
 
@@ -208,3 +208,21 @@ def test_built_files_are_readable_by_a_web_server(project: Path) -> None:
     assert build(project)[0] == 0
     modes = {p.stat().st_mode & 0o777 for p in (project / "dist").rglob("*") if p.is_file()}
     assert all(mode & 0o044 == 0o044 for mode in modes), sorted(oct(m) for m in modes)
+
+
+def test_a_large_build_is_summed_up_so_problems_stay_visible(project: Path) -> None:
+    spec = (project / "survey_specs" / "messu-tyytyvaisyys.yaml").read_text(encoding="utf-8")
+    for n in range(24):  # more surveys than the command lists one by one
+        copy = spec.replace("id: messu-tyytyvaisyys", f"id: messu-{n:02d}", 1)
+        (project / "survey_specs" / f"messu-{n:02d}.yaml").write_text(copy, encoding="utf-8")
+    (project / "survey_specs" / "rikki.yaml").write_text("id: rikki\ntitle: [\n", encoding="utf-8")
+
+    code, output = build(project)
+    assert code == 1
+    assert "built messu-00 →" not in output and "--verbose names them all" in output
+    assert f"built {len(EXAMPLES) + 24} surveys" in output
+    assert "rikki.yaml:3" in output or "rikki.yaml:2" in output
+
+    shutil.rmtree(project / "dist")
+    code, verbose = build(project, verbose="")
+    assert all(f"built messu-{n:02d} →" in verbose for n in range(24))
