@@ -103,19 +103,16 @@ class DynamoDBStore:
     def responses(
         self, survey: str, since: datetime | None = None, until: datetime | None = None
     ) -> Iterator[StoredResponse]:
-        """`since` ≤ received_at < `until`, oldest first: every shard queried, the streams merged."""
-        low = sortable_utc(since) if since else "0"
-        high = sortable_utc(until) if until else "~"
-        streams = [self._shard(survey, shard, low, high) for shard in range(self.shards)]
-        for sk, document in heapq.merge(*streams):
-            if sk < high:  # BETWEEN is inclusive; `until` is not
-                yield StoredResponse.model_validate_json(document)
+        """`since` ≤ received_at < `until`, oldest first."""
+        for _, document in self.documents(survey, since, until):
+            yield StoredResponse.model_validate_json(document)
 
     def documents(
         self, survey: str, since: datetime | None = None, until: datetime | None = None
     ) -> Iterator[tuple[str, str]]:
         """As `responses`, but each as (response_id, its JSON as stored), unparsed: the report's fast
-        path parses it with orjson and checks it itself (`functions/report/documents.py`)."""
+        path parses it with orjson and checks it itself (`functions/report/documents.py`). Every
+        shard is queried and the streams merged."""
         low = sortable_utc(since) if since else "0"
         high = sortable_utc(until) if until else "~"
         streams = [self._shard(survey, shard, low, high) for shard in range(self.shards)]

@@ -190,13 +190,8 @@ class SQLiteStore:
         self, survey: str, since: datetime | None = None, until: datetime | None = None
     ) -> Iterator[StoredResponse]:
         """`since` ≤ received_at < `until`, oldest first."""
-        low = sortable_utc(since) if since else ""
-        high = sortable_utc(until) if until else "~"
-        yield from self._rows(
-            "SELECT document FROM responses WHERE survey = ? AND received_at >= ? AND received_at < ?"
-            " ORDER BY received_at, response_id",
-            (survey, low, high),
-        )
+        for _, document in self.documents(survey, since, until):
+            yield StoredResponse.model_validate_json(document)
 
     def documents(
         self, survey: str, since: datetime | None = None, until: datetime | None = None
