@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 from typing import Any
 
 from functions.manifest import (
@@ -49,7 +50,11 @@ def _text(value: Localized, languages: list[str]) -> Text:
 
 
 def _html(value: Localized, languages: list[str]) -> Text:
-    return {lang: render_markdown(text) for lang, text in _text(value, languages).items()}
+    return {lang: _markdown(text) for lang, text in _text(value, languages).items()}
+
+
+_markdown = lru_cache(maxsize=1024)(render_markdown)
+"""Surveys of one producer repeat their intros and outcomes: each text is converted once (a pure function)."""
 
 
 def _show_if(cond: ShowIfSpec) -> ShowIf:

@@ -6,6 +6,7 @@ Each check yields problems rather than raising, so a producer sees every mistake
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from functools import cache
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -111,27 +112,31 @@ def _ids(spec: SurveySpec, doc: YamlDocument) -> Iterator[Problem]:
         yield from _duplicates([(loc + ("rows", i, "id"), r.id) for i, r in enumerate(rows)], "row", doc)
 
 
-def _localized_fields(model: BaseModel) -> Iterator[str]:
-    for cls in type(model).__mro__:
-        for name, annotation in getattr(cls, "__annotations__", {}).items():
-            if "Localized" in str(annotation):
-                yield name
+@cache
+def _fields(model: type[BaseModel]) -> tuple[tuple[str, str, bool], ...]:
+    """A model's fields: name, key in the spec, and whether it is a translatable text (`Localized`)."""
+    localized = {
+        name
+        for cls in model.__mro__
+        for name, annotation in getattr(cls, "__annotations__", {}).items()
+        if "Localized" in str(annotation)
+    }
+    return tuple((name, info.alias or name, name in localized) for name, info in model.model_fields.items())
 
 
 def _texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, Any]]:
     """Every translatable text in the spec with its path."""
     if isinstance(value, BaseModel):
-        localized = set(_localized_fields(value))
-        for name in type(value).model_fields:
+        for name, key, localized in _fields(type(value)):
             field_value = getattr(value, name)
-            key = type(value).model_fields[name].alias or name
-            if name in localized and field_value is not None:
+            if localized and field_value is not None:
                 yield loc + (key,), field_value
-            else:
+            elif isinstance(field_value, (BaseModel, list)):  # nothing else holds texts
                 yield from _texts(field_value, loc + (key,))
     elif isinstance(value, list):
         for i, item in enumerate(value):
-            yield from _texts(item, loc + (i,))
+            if isinstance(item, (BaseModel, list)):
+                yield from _texts(item, loc + (i,))
 
 
 def _translations(spec: SurveySpec, doc: YamlDocument) -> Iterator[Problem]:

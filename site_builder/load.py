@@ -92,6 +92,21 @@ def _core_schema(parser: type[yaml.SafeLoader]) -> type[yaml.SafeLoader]:
     )
     for kind, pattern, first in _CORE_SCHEMA:
         loader.add_implicit_resolver(_TAG + kind, re.compile(pattern, re.X), list(first))
+    by_first: dict[str, list[tuple[str, re.Pattern[str]]]] = loader.yaml_implicit_resolvers
+    assert None not in by_first and not loader.yaml_path_resolvers, "resolve below knows neither"
+
+    def resolve(self: yaml.SafeLoader, kind: type[Node], value: str, implicit: tuple[bool, bool]) -> str:
+        """PyYAML's `resolve` for this loader's tables, which have no wildcard and no path resolvers:
+        the same tag, called for every scalar without rebuilding its list of patterns each time."""
+        if kind is not ScalarNode:
+            return parser.resolve(self, kind, value, implicit)  # type: ignore[no-untyped-call,no-any-return]
+        if implicit[0]:
+            for tag, pattern in by_first.get(value[:1], ()):  # "" for the empty scalar, as PyYAML looks up
+                if pattern.match(value):
+                    return tag
+        return str(self.DEFAULT_SCALAR_TAG)
+
+    loader.resolve = resolve  # type: ignore[method-assign,assignment]
     return loader
 
 
@@ -236,20 +251,23 @@ class _Builder:
         own, merged = _split(node)
         seen: dict[Any, Node] = {}
         for key_node, value_node in own:
-            first = self._remember(seen, key_node)
+            key = self.build(key_node)
+            first = self._remember(seen, key, key_node)
             if first is not key_node:
                 where = first.start_mark.line + 1
                 raise _Unreadable(key_node, f'found duplicate key "{key_node.value}" (first at line {where})')
-            mapping[str(self.build(key_node))] = self.build(value_node)
+            mapping[str(key)] = self.build(value_node)
         for key_node, value_node in merged:
-            if self._remember(seen, key_node) is key_node:  # its own keys, then earlier merge sources, win
-                mapping[str(self.build(key_node))] = self.build(value_node)
+            key = self.build(key_node)
+            if self._remember(seen, key, key_node) is key_node:  # its own keys, then earlier merge sources, win
+                mapping[str(key)] = self.build(value_node)
         return mapping
 
-    def _remember(self, seen: dict[Any, Node], key_node: Node) -> Node:
-        """The node that first held this key in the mapping: `key_node` itself unless the key is a repeat."""
+    @staticmethod
+    def _remember(seen: dict[Any, Node], key: Any, key_node: Node) -> Node:
+        """The node that first held `key` in the mapping: `key_node` itself unless the key is a repeat."""
         try:
-            return seen.setdefault(self.build(key_node), key_node)
+            return seen.setdefault(key, key_node)
         except TypeError:
             raise _Unreadable(key_node, "a mapping or a list cannot be a key") from None
 

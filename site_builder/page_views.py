@@ -8,7 +8,7 @@ alternate-language links are absolute, and only when the build is given a base U
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from functions.manifest import Manifest
 from site_builder.messages import catalog, format_date, language_name, message, translated
@@ -91,6 +91,8 @@ class SurveyView:
     kiosk_thanks: str = ""
     """The thank-you text a kiosk shows in place; "" when the survey has no kiosk touchpoint."""
     outcomes: list[Outcome] = field(default_factory=list)
+    sections_html: str = ""
+    """`sections` rendered (by the autoescaping `sections.html`): the same on every copy of the page."""
 
 
 @dataclass(frozen=True)
@@ -135,6 +137,11 @@ def survey_view(manifest: Manifest, lang: str, path: str, *, api_url: str) -> Su
         kiosk_thanks=translated(manifest.thanks, lang) if has_kiosk else "",
         outcomes=_outcomes(manifest, lang) if has_kiosk else [],
     )  # fmt: skip
+
+
+def survey_view_at(survey: SurveyView, path: str) -> SurveyView:
+    """The same survey page at another `path` of the survey folder: only its relative links differ."""
+    return replace(survey, thanks_href=f"{'../' * path.count('/')}{survey.lang}/thanks/")
 
 
 def _json(value: object) -> str:

@@ -23,7 +23,20 @@ SVG_SCALE = 8
 PNG_TARGET_SIDE = 1000
 """A PNG at most this wide (whole pixels per module, quiet zone in) prints an A5 sign's 8 cm code at 300 dpi."""
 
-_DARK_RUN = re.compile(b"\x00+")
+_SEGMENT = re.compile(b"[^\x00]*\x00+")
+
+
+class _Moves(dict[bytes, str]):
+    """A row's segment (light modules, then dark) → its stroke in the path, a move past the gap and a line:
+    rows repeat few of them, so each is formatted once (at most one per gap and length: a bounded table)."""
+
+    def __missing__(self, segment: bytes) -> str:
+        dark = len(segment) - len(segment.rstrip(b"\x00"))
+        text = self[segment] = f"m{len(segment) - dark} 0h{dark}"
+        return text
+
+
+_MOVES = _Moves()
 
 
 def touchpoint_link(base_url: str, survey_id: str, touchpoint_id: str) -> str:
@@ -62,10 +75,15 @@ def qr_svg(link: str) -> bytes:
     runs: list[str] = []
     pen: tuple[int, int] | None = None
     for y, row in enumerate(code.rows(), start=QUIET_ZONE):
-        for run in _DARK_RUN.finditer(row):
-            x, length = run.start() + QUIET_ZONE, run.end() - run.start()
-            runs.append(f"M{x} {y}.5h{length}" if pen is None else f"m{x - pen[0]} {y - pen[1]}h{length}")
-            pen = (x + length, y)
+        segments = _SEGMENT.findall(row)  # light modules, then a run of dark ones
+        if not segments:
+            continue
+        first = segments[0]
+        length = len(first) - len(first.rstrip(b"\x00"))
+        x = QUIET_ZONE + len(first) - length
+        runs.append(f"M{x} {y}.5h{length}" if pen is None else f"m{x - pen[0]} {y - pen[1]}h{length}")
+        runs.append("".join(map(_MOVES.__getitem__, segments[1:])))  # after the first, a move is the gap
+        pen = (QUIET_ZONE + len(row.rstrip(b"\xff")), y)
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{side * SVG_SCALE}" height="{side * SVG_SCALE}">'
         f"<title>{escape(link)}</title>"
@@ -98,8 +116,9 @@ def qr_png(link: str) -> bytes:
 
     margin = packed(light * side + pad) * (QUIET_ZONE * scale)
     rows = [margin]
+    pixels = [dark] + [light] * 255  # a module's byte (0 dark) → its pixels' bits
     for row in code.rows():
-        bits = quiet + b"".join([light if module else dark for module in row]) + quiet + pad
+        bits = quiet + b"".join(map(pixels.__getitem__, row)) + quiet + pad
         rows.append(packed(bits) * scale)
     rows.append(margin)
     header = struct.pack(">IIBBBBB", width, width, 1, 0, 0, 0, 0)  # bit depth 1, greyscale, no interlace

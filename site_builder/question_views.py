@@ -12,7 +12,7 @@ cannot contain a dot, so no two elements of a page can share an id.
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 from functions.manifest import SCALE_TYPES, Manifest, Question
@@ -99,14 +99,6 @@ class QuestionView:
 
 def question_view(question: Question, manifest: Manifest, lang: str) -> QuestionView:
     dom_id = f"q-{question.id}"
-    common = QuestionView(
-        id=question.id, type=question.type, page=question.page, dom_id=dom_id,
-        text=translated(question.text, lang),
-        note=describe_show_if(question.show_if, manifest, lang) if question.show_if is not None else "",
-        required=question.required, html_required=question.required and question.show_if is None,
-        show_if=_json(question.show_if.model_dump(mode="json")) if question.show_if is not None else "",
-        html=translated(question.html, lang), scored=question.scored and question.type in SCALE_TYPES,
-    )  # fmt: skip
     hint = [translated(question.hint, lang)] if question.hint else []
     fields: dict[str, Any] = {}
     if question.type in ("nps", "csat", "ces", "rating"):
@@ -122,7 +114,15 @@ def question_view(question: Question, manifest: Manifest, lang: str) -> Question
     elif question.type == "number":
         fields = _number(question)
         hint.append(_range_hint(question, lang))
-    return replace(common, **fields, hint=" ".join(part for part in hint if part))
+    return QuestionView(
+        id=question.id, type=question.type, page=question.page, dom_id=dom_id,
+        text=translated(question.text, lang),
+        note=describe_show_if(question.show_if, manifest, lang) if question.show_if is not None else "",
+        required=question.required, html_required=question.required and question.show_if is None,
+        show_if=_json(question.show_if.model_dump(mode="json")) if question.show_if is not None else "",
+        html=translated(question.html, lang), scored=question.scored and question.type in SCALE_TYPES,
+        hint=" ".join(part for part in hint if part), **fields,
+    )  # fmt: skip
 
 
 def _json(value: object) -> str:

@@ -11,14 +11,25 @@ from __future__ import annotations
 import contextlib
 import os
 import re
+from dataclasses import replace
 from functools import cache, lru_cache
 from pathlib import Path
 
 from jinja2 import BytecodeCache, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
+from markupsafe import Markup
 
 from functions.manifest import Manifest
-from site_builder.page_views import page_view, survey_view, thanks_title, thanks_view
+from site_builder.messages import catalog
+from site_builder.page_views import (
+    Section,
+    SurveyView,
+    page_view,
+    survey_view,
+    survey_view_at,
+    thanks_title,
+    thanks_view,
+)
 from site_builder.script import survey_script
 from site_builder.theme import BUILTIN_TEMPLATES, Theme
 
@@ -88,13 +99,17 @@ def render_survey(manifest: Manifest, theme: Theme, *, base_url: str, api_url: s
     env = environment(tuple(theme.template_dirs))
     files: dict[str, bytes] = {}
     outcomes = [outcome.id for outcome in manifest.quiz.outcomes] if manifest.quiz else []
+    surveys: dict[str, SurveyView] = {}
     for lang in manifest.languages:
-        files[f"{lang}/index.html"] = _survey_page(env, manifest, theme, lang, f"{lang}/", base_url, api_url)
+        survey = surveys[lang] = _survey(env, manifest, lang, api_url)
+        files[f"{lang}/index.html"] = _survey_page(env, manifest, theme, survey, f"{lang}/", base_url)
         files[f"{lang}/thanks/index.html"] = _thanks_page(env, manifest, theme, lang, base_url)
         for outcome in outcomes:
             page = _thanks_page(env, manifest, theme, lang, base_url, outcome)
             files[f"{lang}/thanks/{outcome}/index.html"] = page
-    files["index.html"] = _survey_page(env, manifest, theme, manifest.default_language, "", base_url, api_url)
+    lang = manifest.default_language
+    survey = surveys[lang] if lang in surveys else _survey(env, manifest, lang, api_url)
+    files["index.html"] = _survey_page(env, manifest, theme, survey_view_at(survey, ""), "", base_url)
     for name, data in sorted(theme.assets.items()):
         files[f"assets/{name}"] = data
     script = survey_script()
@@ -102,10 +117,33 @@ def render_survey(manifest: Manifest, theme: Theme, *, base_url: str, api_url: s
     return files
 
 
+def _survey(env: Environment, manifest: Manifest, lang: str, api_url: str) -> SurveyView:
+    """The survey page's view in `lang` at `<lang>/`, its questions rendered once for every copy of the page."""
+    survey = survey_view(manifest, lang, f"{lang}/", api_url=api_url)
+    return replace(survey, sections_html=_sections_html(env, lang, survey.sections))
+
+
+_SECTIONS_KEPT = 128
+_sections_made: dict[tuple[Environment, str, str], Markup] = {}
+
+
+def _sections_html(env: Environment, lang: str, sections: list[Section]) -> Markup:
+    """`sections.html` for these sections: it sees only them and the language's messages, so surveys that
+    ask the same questions (a chain's stores) share one rendering. The key is the views' whole `repr`."""
+    key = (env, lang, repr(sections))
+    html = _sections_made.get(key)
+    if html is None:
+        html = Markup(env.get_template("sections.html").render(sections=sections, m=catalog(lang)))  # autoescaped
+        if len(_sections_made) >= _SECTIONS_KEPT:
+            del _sections_made[next(iter(_sections_made))]  # the oldest
+        _sections_made[key] = html
+    return html
+
+
 def _survey_page(
-    env: Environment, manifest: Manifest, theme: Theme, lang: str, path: str, base_url: str, api_url: str
+    env: Environment, manifest: Manifest, theme: Theme, survey: SurveyView, path: str, base_url: str
 ) -> bytes:
-    survey = survey_view(manifest, lang, path, api_url=api_url)
+    lang = survey.lang
     page = page_view(manifest, theme, lang, path, base_url=base_url, title=f"{survey.title} – {theme.tokens.name}")
     return compact_html(env.get_template("survey.html").render(page=page, survey=survey)).encode("utf-8")
 
