@@ -8,12 +8,12 @@ language → text, and every `show_if` to an explicit operator form.
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from typing import Annotated, Literal, cast
+from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
 
+import orjson
 from pydantic import BaseModel, ConfigDict, Field
 
 MANIFEST_FORMAT: Literal[1] = 1
@@ -230,100 +230,11 @@ class Manifest(_Frozen):
         return "open"
 
     def to_json(self) -> str:
-        """Canonical JSON: sorted keys, so the same survey always gives the same bytes."""
-        return canonical_json(self.model_dump(mode="json"))
+        """Canonical JSON: sorted keys and fixed indentation, so the same survey always gives the same bytes."""
+        return orjson.dumps(self.model_dump(mode="json"), option=_CANONICAL).decode("utf-8")
 
 
-def canonical_json(value: object) -> str:
-    """`json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1) + "\\n"`, the same bytes made faster.
-
-    With `indent`, Python's json module encodes in pure Python through nested generators; JSON data
-    (dicts with text keys, lists, text, numbers, booleans, None) is written here by one recursive
-    function that makes the same choices. Anything else goes to `json.dumps` itself.
-    """
-    parts: list[str] = []
-    try:
-        _encode(value, "\n", parts)
-    except _NotPlain:
-        return json.dumps(value, ensure_ascii=False, sort_keys=True, indent=1) + "\n"
-    parts.append("\n")
-    return "".join(parts)
-
-
-class _NotPlain(Exception):
-    """A value `_encode` leaves to `json.dumps`: a subclass, a key not text, a cycle, a very deep nesting."""
-
-
-_encode_text = json.encoder.encode_basestring  # the C encoder when there is one, as json.dumps uses
-_CONSTANTS = {None: "null", True: "true", False: "false"}
-_MAX_DEPTH = 200
-
-
-def _encode(value: object, newline: str, parts: list[str]) -> None:
-    """Append `value` as JSON; `newline` is a line break and the indentation of `value`'s own line."""
-    if type(value) is dict:
-        if not value:
-            parts.append("{}")
-            return
-        if len(newline) > _MAX_DEPTH:
-            raise _NotPlain
-        inner = newline + " "
-        opening = "{" + inner
-        separator = "," + inner
-        for key, item in sorted(value.items()):
-            if type(key) is not str:
-                raise _NotPlain
-            parts.append(opening)
-            opening = separator
-            parts.append(_encode_text(key))
-            parts.append(": ")
-            if type(item) is str:  # the commonest value, written here rather than by a call
-                parts.append(_encode_text(item))
-            else:
-                _encode(item, inner, parts)
-        parts.append(newline + "}")
-    elif type(value) is list:
-        if not value:
-            parts.append("[]")
-            return
-        if len(newline) > _MAX_DEPTH:
-            raise _NotPlain
-        inner = newline + " "
-        opening = "[" + inner
-        separator = "," + inner
-        for item in value:
-            parts.append(opening)
-            opening = separator
-            if type(item) is str:
-                parts.append(_encode_text(item))
-            else:
-                _encode(item, inner, parts)
-        parts.append(newline + "]")
-    else:
-        parts.append(_leaf(value))
-
-
-def _leaf(value: object) -> str:
-    kind = type(value)
-    if value is None or value is True or value is False:
-        return _CONSTANTS[value]
-    if kind is int:
-        return int.__repr__(value)
-    if kind is float:
-        return _float(cast(float, value))
-    if kind is str:
-        return _encode_text(str(value))
-    raise _NotPlain
-
-
-def _float(value: float) -> str:
-    if value != value:
-        return "NaN"
-    if value == float("inf"):
-        return "Infinity"
-    if value == -float("inf"):
-        return "-Infinity"
-    return float.__repr__(value)
+_CANONICAL = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
 
 
 def load_manifest(path: Path) -> Manifest:

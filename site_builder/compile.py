@@ -115,13 +115,8 @@ def compile_manifest(spec: SurveySpec, brand: Brand) -> Manifest:
     return compile_manifest_json(spec, brand)[0]
 
 
-_NO_VERSION = '\n "version": ""'
-"""The top-level `version` line of a manifest's JSON before it has one: one space of indent is the top level,
-and a string in JSON holds no raw newline, so nothing else in the JSON starts the same way."""
-
-
 def compile_manifest_json(spec: SurveySpec, brand: Brand) -> tuple[Manifest, str]:
-    """The manifest and its `to_json()`, serialised once: the version is the hash of the JSON without it."""
+    """The manifest and its `to_json()`: the version is the hash of the JSON without one."""
     langs = spec.languages
     questions: list[Question] = []
     for number, (loc, q) in enumerate(question_locations(spec), start=1):
@@ -146,9 +141,6 @@ def compile_manifest_json(spec: SurveySpec, brand: Brand) -> tuple[Manifest, str
         kiosk=KioskSettings(**spec.kiosk.model_dump()),
         report=ReportSettings(schedule=spec.report.schedule, timezone=spec.report.timezone or spec.timezone),
     )  # fmt: skip
-    unversioned = manifest.to_json()
-    version = hashlib.sha256(unversioned.encode()).hexdigest()[:16]
+    version = hashlib.sha256(manifest.to_json().encode()).hexdigest()[:16]
     versioned = manifest.model_copy(update={"version": version})
-    if unversioned.count(_NO_VERSION) != 1:  # never, while the JSON keeps its shape; then the slow way
-        return versioned, versioned.to_json()
-    return versioned, unversioned.replace(_NO_VERSION, f'\n "version": "{version}"')
+    return versioned, versioned.to_json()
