@@ -12,6 +12,7 @@ import struct
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
+from urllib.parse import quote, urlsplit, urlunsplit
 from xml.sax.saxutils import escape
 
 import zxingcpp
@@ -40,8 +41,23 @@ _MOVES = _Moves()
 
 
 def touchpoint_link(base_url: str, survey_id: str, touchpoint_id: str) -> str:
-    """The link a touchpoint's QR code and sign carry: the survey's default-language page with `?tp=`."""
-    return f"{base_url.rstrip('/')}/{survey_id}/?tp={touchpoint_id}"
+    """The link a touchpoint's QR code and sign carry: the survey's default-language page with `?tp=`.
+
+    Always ASCII: a non-ASCII host in punycode, the rest percent-encoded. A QR code's byte mode names
+    no character set, so an encoder picks one (Shift-JIS, UTF-8 with an ECI) that not every phone's
+    scanner honours, while an ASCII link reads the same everywhere.
+    """
+    link = f"{base_url.rstrip('/')}/{survey_id}/?tp={touchpoint_id}"
+    if link.isascii():
+        return link
+    parts = urlsplit(link)
+    host, colon, port = parts.netloc.partition(":")  # a site's base URL carries no user name
+    try:
+        host = host.encode("idna").decode("ascii")
+    except UnicodeError:  # not a name IDNA can spell: percent-encoded like the rest
+        host = quote(host, safe="")
+    return urlunsplit((parts.scheme, host + colon + port, quote(parts.path, safe="/%"),
+                       quote(parts.query, safe="=&%"), ""))  # fmt: skip
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 from page_tree import parse_page, text_of
@@ -152,6 +153,17 @@ def test_links_round_trip_at_level_q_in_the_smallest_version(link: str) -> None:
     assert rest == 0 and 1 <= version <= smallest_byte_mode_version(link)
     assert png_grid(qr_png(link), len(grid)) == grid
     assert ET.fromstring(qr_svg(link)).findtext(f"{SVG}title") == link
+
+
+def test_links_are_ascii_so_every_scanner_reads_them_alike() -> None:
+    """Byte mode names no character set: a non-ASCII link would be read differently by different phones."""
+    assert all(link.isascii() for link in LINKS)
+    assert LINKS[0] == f"{SITE}/messu-tyytyvaisyys/?tp=osasto-tabletti"  # an ASCII link is left as it is
+    idn = urlsplit(LINKS[2])
+    assert idn.hostname == "kysely.ääkköset.example".encode("idna").decode("ascii")
+    assert unquote(idn.path) == "/pääsy-åland/" and parse_qs(idn.query) == {"tp": ["myymälä-öljy"]}
+    assert parse_qs(urlsplit(LINKS[3]).query) == {"tp": ["ravintola-€-näyttö-東京"]}
+    assert touchpoint_link("", "messu", "halli-1") == "/messu/?tp=halli-1"  # no --base-url: relative
 
 
 @pytest.mark.parametrize("link", LINKS[:2], ids=["plain", "longest"])
