@@ -8,6 +8,7 @@ at the end. Cells are typed: numbers as numbers, times as datetimes in the repor
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import BinaryIO
@@ -67,9 +68,15 @@ def write_xlsx(
     header = [f"received_at ({zone.key})" if name == "received_at" else name for name in columns(manifest)]
     sheet.append([_heading(sheet, name)[0] for name in header])
     aggregator = Aggregator(manifest)
-    for response in responses:
-        sheet.append([_cell(sheet, cell) for cell in row(manifest, response, zone)])
-        aggregator.add(response)
+    try:
+        for response in responses:
+            sheet.append([_cell(sheet, cell) for cell in row(manifest, response, zone)])
+            aggregator.add(response)
+    except BaseException:  # e.g. a bad line in an export: end the sheets' row streams as saving would
+        for written in (sheet, summary):
+            with contextlib.suppress(Exception):
+                written.close()
+        raise
     report = aggregator.report(filters, generated_at)
     for line in summary_rows(manifest, report, Words(report.lang)):
         if len(line) == 1 and isinstance(line[0], str) and line[0].startswith("#"):
