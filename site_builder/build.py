@@ -73,13 +73,7 @@ def _theme(themes_dir: Path, name: str) -> Theme:
 
 def load_survey(path: Path, themes_dir: Path) -> tuple[SurveySpec, Manifest, Theme]:
     """Validate one spec and its theme, raising every problem found."""
-    spec, manifest, _, theme = _load_survey(path, themes_dir)
-    return spec, manifest, theme
-
-
-def _load_survey(path: Path, themes_dir: Path) -> tuple[SurveySpec, Manifest, str, Theme]:
-    """`load_survey`, with the manifest's JSON (`form.json`) made on the way."""
-    from site_builder.compile import compile_manifest_json
+    from site_builder.compile import compile_manifest
     from site_builder.crosscheck import crosscheck
     from site_builder.load import read_yaml, validate
     from site_builder.spec import SurveySpec
@@ -99,8 +93,7 @@ def _load_survey(path: Path, themes_dir: Path) -> tuple[SurveySpec, Manifest, st
             problems.extend(err.problems)
     if problems or theme is None:
         raise BuildFailed(problems)
-    manifest, manifest_json = compile_manifest_json(spec, theme.brand())
-    return spec, manifest, manifest_json, theme
+    return spec, compile_manifest(spec, theme.brand()), theme
 
 
 def _clear_templates() -> None:
@@ -114,12 +107,10 @@ def _build_one(path: Path, options: BuildOptions, out_dir: Path) -> tuple[str, i
     from site_builder.outputs import survey_outputs
 
     try:
-        _, manifest, manifest_json, theme = _load_survey(path, options.themes_dir)
+        _, manifest, theme = load_survey(path, options.themes_dir)
     except BuildFailed as err:
         return path.stem, err.problems
-    files = survey_outputs(
-        manifest, theme, base_url=options.base_url, api_url=options.api_url, manifest_json=manifest_json
-    )
+    files = survey_outputs(manifest, theme, base_url=options.base_url, api_url=options.api_url)
     stats: WriteStats = write_survey(out_dir / path.stem, files)
     return path.stem, len(stats.written)
 

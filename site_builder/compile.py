@@ -112,11 +112,7 @@ def _question(q: AnyQuestion, page: int, number: int, languages: list[str]) -> Q
 
 
 def compile_manifest(spec: SurveySpec, brand: Brand) -> Manifest:
-    return compile_manifest_json(spec, brand)[0]
-
-
-def compile_manifest_json(spec: SurveySpec, brand: Brand) -> tuple[Manifest, str]:
-    """The manifest and its `to_json()`: the version is the hash of the JSON without one."""
+    """The manifest, versioned by the hash of its JSON without a version."""
     langs = spec.languages
     questions: list[Question] = []
     for number, (loc, q) in enumerate(question_locations(spec), start=1):
@@ -142,5 +138,4 @@ def compile_manifest_json(spec: SurveySpec, brand: Brand) -> tuple[Manifest, str
         report=ReportSettings(schedule=spec.report.schedule, timezone=spec.report.timezone or spec.timezone),
     )  # fmt: skip
     version = hashlib.sha256(manifest.to_json().encode()).hexdigest()[:16]
-    versioned = manifest.model_copy(update={"version": version})
-    return versioned, versioned.to_json()
+    return manifest.model_copy(update={"version": version})

@@ -9,12 +9,9 @@ from site_builder.signs import sign_pages
 from site_builder.theme import Theme
 
 
-def survey_outputs(
-    manifest: Manifest, theme: Theme, *, base_url: str, api_url: str, manifest_json: str | None = None
-) -> dict[str, bytes]:
-    """`manifest_json`: the manifest's `to_json()` when the caller has it already (compiling makes it)."""
+def survey_outputs(manifest: Manifest, theme: Theme, *, base_url: str, api_url: str) -> dict[str, bytes]:
     files = render_survey(manifest, theme, base_url=base_url, api_url=api_url)
-    files["form.json"] = (manifest.to_json() if manifest_json is None else manifest_json).encode("utf-8")
+    files["form.json"] = manifest.to_json().encode("utf-8")
     for touchpoint in manifest.touchpoints:
         link = touchpoint_link(base_url, manifest.id, touchpoint.id)
         files[f"qr/{touchpoint.id}.svg"] = qr_svg(link)
