@@ -77,8 +77,7 @@ def write_report(
     elif format == "xlsx":
         write_xlsx(manifest, selected, out, filters, moment)
     else:
-        report = aggregate_responses(manifest, selected, filters, moment)
-        out.write(render_html(manifest, report) if format == "html" else render_json(report))
+        _write_summary(manifest, aggregate_responses(manifest, selected, filters, moment), format, out)
     return report_file(manifest, format, moment)
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Protocol
@@ -63,6 +63,21 @@ class Filters:
         until = datetime.combine(self.end + timedelta(days=1), time.min, zone) if self.end else None
         return since, until
 
+    def admission(self, zone: ZoneInfo) -> Callable[[datetime, str | None, str], bool]:
+        """The test every report path makes of a response, from when it came (aware), its touchpoint
+        and its language: records (`matching`) and parsed rows (`ndjson.document_filter`) alike."""
+        since, until = self.window(zone)
+        touchpoint, lang = self.touchpoint, self.lang
+
+        def admits(moment: datetime, tp: str | None, response_lang: str) -> bool:
+            if (since is not None and moment < since) or (until is not None and moment >= until):
+                return False
+            if touchpoint is not None and (tp or NO_TOUCHPOINT) != touchpoint:
+                return False
+            return lang is None or response_lang == lang
+
+        return admits
+
     def as_json(self) -> dict[str, str | None]:
         return {
             "from": self.start.isoformat() if self.start else None,
@@ -106,20 +121,13 @@ def report_zone(manifest: Manifest) -> ZoneInfo:
 
 def matching(responses: Iterable[ResponseRecord], filters: Filters, zone: ZoneInfo) -> Iterator[ResponseRecord]:
     """Responses that pass the filters, lazily (the store may already have applied the dates)."""
-    since, until = filters.window(zone)
+    admits = filters.admission(zone)
     for response in responses:
         moment = response.received_at
         if moment.tzinfo is None:  # stored naive: the stores write UTC
             moment = moment.replace(tzinfo=UTC)
-        if since is not None and moment < since:
-            continue
-        if until is not None and moment >= until:
-            continue
-        if filters.touchpoint is not None and (response.tp or NO_TOUCHPOINT) != filters.touchpoint:
-            continue
-        if filters.lang is not None and response.lang != filters.lang:
-            continue
-        yield response
+        if admits(moment, response.tp, response.lang):
+            yield response
 
 
 def stored_responses(store: ResponseStore, manifest: Manifest, filters: Filters) -> Iterator[ResponseRecord]:

@@ -27,7 +27,7 @@ from pydantic import ValidationError
 
 from functions.manifest import Manifest
 from functions.report.aggregate import ALL, Aggregator, parse_moment
-from functions.report.filters import NO_TOUCHPOINT, Filters, report_zone
+from functions.report.filters import Filters, report_zone
 from functions.report.model import Report
 from functions.response import StoredResponse
 
@@ -158,19 +158,13 @@ def _add_block(aggregator: Aggregator, survey: str, block: bytes, keep: Any, pat
 
 
 def document_filter(manifest: Manifest, filters: Filters) -> Any:
-    """A test for a parsed response, or None when every response of the survey counts (the same
-    test `filters.matching` makes of a record)."""
+    """A test for a parsed response, or None when every response of the survey counts."""
     if filters == ALL:
         return None
-    since, until = filters.window(report_zone(manifest))
+    admits = filters.admission(report_zone(manifest))
 
     def keep(document: dict[str, Any]) -> bool:
-        moment = parse_moment(document["received_at"])
-        if (since is not None and moment < since) or (until is not None and moment >= until):
-            return False
-        if filters.touchpoint is not None and (document.get("tp") or NO_TOUCHPOINT) != filters.touchpoint:
-            return False
-        return filters.lang is None or document["lang"] == filters.lang
+        return admits(parse_moment(document["received_at"]), document.get("tp"), document["lang"])
 
     return keep
 
