@@ -1,4 +1,4 @@
-"""Report: aggregate a million responses from NDJSON in one streaming pass, beside DuckDB.
+"""The report benchmark's measurements, each run by `bench/report.py` in a fresh process of its own.
 
 Input: `bench/synthetic.py` responses (10 questions, 5 touchpoints, 12 weeks, 10 % comments),
 written once to NDJSON under bench/.data/. Each measurement runs in its own process, so its
@@ -18,7 +18,6 @@ DuckDB is a peer, not a dependency: when `import duckdb` fails it is skipped.
 
 from __future__ import annotations
 
-import argparse
 import json
 import resource
 import subprocess
@@ -31,8 +30,8 @@ from typing import Any
 if __package__ in (None, ""):  # run as `python bench/report_bench.py`
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
-from bench.figures import VENV_PYTHON, Figure, Run, main
-from bench.synthetic import report_manifest_json, responses_file
+from bench.figures import VENV_PYTHON
+from bench.synthetic import report_manifest_json
 
 ZONE = "Europe/Helsinki"
 
@@ -167,91 +166,9 @@ def child(name: str, path: Path, limit: int) -> dict[str, Any]:
     return dict(json.loads(done.stdout))
 
 
-def measure(run: Run, args: argparse.Namespace) -> None:
-    count = 100_000 if args.quick else args.responses
-    started = time.perf_counter()
-    path = responses_file(count)
-    run.note(
-        f"{count:,} responses in {path.name} ({path.stat().st_size / 2**20:,.0f} MiB, "
-        f"ready in {time.perf_counter() - started:.1f} s)"
-    )
-    full = child("full", path, count)
-    run.add(
-        Figure(
-            "full report from NDJSON, two processes",
-            full["seconds"],
-            "s",
-            note=f"{count / full['seconds']:,.0f} responses/s; CPU {full['cpu_seconds']:.1f} s",
-        )
-    )
-    run.add(Figure("  per response", full["seconds"] / count * 1e6, "µs"))
-    run.add(Figure("  peak RSS, both processes", full["rss_mib"] + full["children_rss_mib"], "MiB"))
-    single = child("full-one-process", path, count)
-    run.add(
-        Figure(
-            "full report from NDJSON, one process",
-            single["seconds"],
-            "s",
-            note=f"CPU {single['cpu_seconds']:.1f} s; peak RSS {single['rss_mib']:,.0f} MiB",
-        )
-    )
-    run.add(
-        Figure(
-            "render HTML + JSON from the report",
-            full["render_seconds"],
-            "s",
-            note=f"{full['html_bytes'] / 1024:,.0f} KiB HTML",
-        )
-    )
-    slice_ = min(count, 100_000)
-    validated = child("validated", path, slice_)
-    run.add(
-        Figure(
-            "StoredResponse.model_validate_json per line",
-            validated["seconds"] / slice_ * 1e6,
-            "µs",
-            note=f"on {slice_:,} lines; the light path skips it",
-        )
-    )
-    narrow = child("narrow", path, count)
-    try:
-        peer: dict[str, Any] | None = child("duckdb", path, count)
-    except RuntimeError as failure:
-        peer = None
-        run.skip("DuckDB", f"not importable or failed ({failure}); `pip install duckdb` to compare")
-    run.add(
-        Figure(
-            "NPS per touchpoint per ISO week, plain Python",
-            narrow["seconds"],
-            "s",
-            peer="DuckDB" if peer else "",
-            peer_value=peer["seconds"] if peer else None,
-        )
-    )
-    run.add(
-        Figure(
-            "  peak RSS",
-            narrow["rss_mib"],
-            "MiB",
-            peer="DuckDB" if peer else "",
-            peer_value=peer["rss_mib"] if peer else None,
-        )
-    )
-    if peer is not None:
-        agree = narrow["cells"] == peer["cells"]
-        run.note(f"{len(peer['cells'])} touchpoint-weeks; Python and DuckDB agree: {agree}")
-        if not agree:
-            raise RuntimeError("Python and DuckDB disagree on NPS per touchpoint per week")
-
-
-def options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--responses", type=int, default=1_000_000, help="how many synthetic responses")
-
-
 if __name__ == "__main__":
-    if len(sys.argv) == 5 and sys.argv[1] == "--child":
-        result = CHILDREN[sys.argv[2]](Path(sys.argv[3]), int(sys.argv[4]))
-        result["rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-        sys.stdout.write(json.dumps(result))
-    else:
-        main("report: aggregate a million responses", measure, options)
+    if len(sys.argv) != 5 or sys.argv[1] != "--child" or sys.argv[2] not in CHILDREN:
+        sys.exit(f"usage: {sys.argv[0]} --child {{{','.join(CHILDREN)}}} FILE LIMIT (the benchmark is bench/report.py)")
+    result = CHILDREN[sys.argv[2]](Path(sys.argv[3]), int(sys.argv[4]))
+    result["rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    sys.stdout.write(json.dumps(result))
