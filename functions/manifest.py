@@ -237,5 +237,21 @@ class Manifest(_Frozen):
 _CANONICAL = orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE
 
 
+class ManifestInvalid(ValueError):
+    """A `form.json` that is not a manifest of this format; the message names the first wrong field."""
+
+
+def parse_manifest(data: bytes | str) -> Manifest:
+    """The manifest in `data`; raises `ManifestInvalid` naming the first wrong field."""
+    from pydantic import ValidationError
+
+    try:
+        return Manifest.model_validate_json(data)
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(part) for part in first.get("loc", ())) or "manifest"
+        raise ManifestInvalid(f"{where}: {first.get('msg', 'not a manifest')}") from err
+
+
 def load_manifest(path: Path) -> Manifest:
-    return Manifest.model_validate_json(path.read_bytes())
+    return parse_manifest(path.read_bytes())

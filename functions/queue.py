@@ -40,7 +40,7 @@ class SQSQueue:
         try:
             self.client.send_message(
                 QueueUrl=self.queue_url,
-                MessageBody=response.model_dump_json(),
+                MessageBody=response.to_json(),
                 MessageAttributes={"survey": {"DataType": "String", "StringValue": response.survey}},
             )
         except (BotoCoreError, ClientError) as err:

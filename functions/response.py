@@ -27,3 +27,7 @@ class StoredResponse(BaseModel):
     answers: dict[str, Any]
     outcome: str | None = None
     score: float | None = None
+
+    def to_json(self) -> str:
+        """The stored form: the queue message body, the store's document and an export line."""
+        return self.model_dump_json()

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from functions.manifest import Manifest
+from functions.manifest import Manifest, ManifestInvalid, parse_manifest
 from functions.manifests import SURVEY_ID
 
 if TYPE_CHECKING:
@@ -83,14 +83,12 @@ class S3Manifests:
 
     def _fetch(self, survey_id: str, entry: _Entry | None, now: float) -> _Entry:
         from botocore.exceptions import BotoCoreError, ClientError
-        from pydantic import ValidationError
-
         try:
             if entry is not None and entry.etag:
                 got = self.client.get_object(Bucket=self.bucket, Key=self.key(survey_id), IfNoneMatch=entry.etag)
             else:
                 got = self.client.get_object(Bucket=self.bucket, Key=self.key(survey_id))
-            manifest = Manifest.model_validate_json(got["Body"].read())
+            manifest = parse_manifest(got["Body"].read())
             return _Entry(manifest, got.get("ETag"), now)
         except ClientError as err:
             code = str(err.response.get("Error", {}).get("Code", ""))
@@ -99,7 +97,7 @@ class S3Manifests:
             if code in MISSING_CODES:
                 return _Entry(None, None, now)
             return self._stale(entry, err)
-        except (BotoCoreError, ValidationError) as err:
+        except (BotoCoreError, ManifestInvalid) as err:
             return self._stale(entry, err)
 
     @staticmethod
