@@ -1,9 +1,9 @@
 """Collect, warm: the CPU one more response costs once the function is initialised.
 
 Measured per call with `time.process_time` (CPU, so a busy neighbour on the machine inflates it
-less than wall time), median over thousands of calls after a warm-up. The SQS client is a real
-boto3 client whose `before-call` event answers in place of AWS: botocore still validates the
-parameters and serialises the message, as it would in Lambda; only the HTTP round trip is gone.
+less than wall time), median over thousands of calls after a warm-up. The SQS client is the
+collect function's own, its transport answering in place of AWS: the message is still serialised,
+signed (SigV4) and its reply checked, as in Lambda; only the HTTP round trip is gone.
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
+import msgspec
+
 from bench.figures import Figure, Run
 from bench.synthetic import collect_manifest_json
 
@@ -23,16 +25,10 @@ QUEUE_URL = "https://sqs.eu-north-1.amazonaws.com/123456789012/palaute-responses
 
 
 def stubbed_sqs_client() -> Any:
-    import boto3
-    from botocore.awsrequest import AWSResponse
+    """The collect function's own SQS client with a transport that answers in place of SQS (`bench/aws_stub.py`)."""
+    from bench.aws_stub import stubbed_sqs_messages
 
-    for name, value in (("AWS_DEFAULT_REGION", "eu-north-1"), ("AWS_ACCESS_KEY_ID", "bench"),
-                        ("AWS_SECRET_ACCESS_KEY", "bench"), ("AWS_EC2_METADATA_DISABLED", "true")):  # fmt: skip
-        os.environ.setdefault(name, value)
-    client = boto3.client("sqs", region_name="eu-north-1")
-    reply = {"MessageId": "0b3e8c2a-bench", "MD5OfMessageBody": "0" * 32}
-    client.meta.events.register("before-call.sqs.SendMessage", lambda **_: (AWSResponse(None, 200, {}, None), reply))
-    return client
+    return stubbed_sqs_messages()
 
 
 class _Manifests:
@@ -61,7 +57,7 @@ def warm(run: Run, calls: int, make_event: Callable[[dict[str, Any]], dict[str, 
     from functions.manifest import Manifest
     from functions.queue import SQSQueue
 
-    manifest = Manifest.model_validate(collect_manifest_json())
+    manifest = msgspec.convert(collect_manifest_json(), Manifest)
     queue = SQSQueue(stubbed_sqs_client(), QUEUE_URL)
     deps = handler.CollectDeps(manifests=_Manifests(manifest), queue=queue)
     handler.logger.registered_handler.setStream(open(os.devnull, "w"))  # noqa: SIM115  (lives as long as the logger)
@@ -96,3 +92,18 @@ def warm(run: Run, calls: int, make_event: Callable[[dict[str, Any]], dict[str, 
     responses = [o.response for o in outcomes if isinstance(o, Accepted)]
     cpu, _ = _cpu_per_call([lambda r=r: queue.send(r) for r in responses])
     run.add(Figure("    SQSQueue.send alone, stubbed client (CPU)", cpu, "s"))
+    decoding(run, manifest.to_json().encode(), responses[0].to_json().encode(), calls)
+
+
+def decoding(run: Run, form_json: bytes, stored_json: bytes, calls: int) -> None:
+    """The msgspec models' decode and encode: a manifest read from S3 or disk, a stored response."""
+    from functions.manifest import parse_manifest
+    from functions.response import parse_response
+
+    cpu, _ = _cpu_per_call([lambda: parse_manifest(form_json)] * calls)
+    run.add(Figure(f"  parse_manifest, a form.json of {len(form_json):,} bytes (CPU)", cpu, "s"))
+    response = parse_response(stored_json)
+    cpu, _ = _cpu_per_call([lambda: parse_response(stored_json)] * calls)
+    run.add(Figure(f"  parse_response, a stored response of {len(stored_json):,} bytes (CPU)", cpu, "s"))
+    cpu, _ = _cpu_per_call([response.to_json] * calls)
+    run.add(Figure("  StoredResponse.to_json (CPU)", cpu, "s"))

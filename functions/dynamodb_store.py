@@ -30,7 +30,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from functions.response import StoredResponse
+from functions.response import StoredResponse, parse_response
 from functions.timestamps import sortable_utc
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ class DynamoDBStore:
         guard = {"pk": {"S": GUARD + response.response_id}, "sk": {"S": GUARD + response.response_id},
                  "item_pk": {"S": pk}, "item_sk": {"S": sk}, "survey": {"S": response.survey}}  # fmt: skip
         item = {"pk": {"S": pk}, "sk": {"S": sk}, "survey": {"S": response.survey},
-                "response_id": {"S": response.response_id}, "document": {"S": response.model_dump_json()}}  # fmt: skip
+                "response_id": {"S": response.response_id}, "document": {"S": response.to_json()}}  # fmt: skip
         condition = "attribute_not_exists(pk)"
         try:
             self.client.transact_write_items(
@@ -105,7 +105,7 @@ class DynamoDBStore:
     ) -> Iterator[StoredResponse]:
         """`since` ≤ received_at < `until`, oldest first."""
         for _, document in self.documents(survey, since, until):
-            yield StoredResponse.model_validate_json(document)
+            yield parse_response(document)
 
     def documents(
         self, survey: str, since: datetime | None = None, until: datetime | None = None
@@ -127,7 +127,7 @@ class DynamoDBStore:
         )
         for page in pages:
             for item in page.get("Items", []):
-                yield StoredResponse.model_validate_json(item["document"]["S"])
+                yield parse_response(item["document"]["S"])
 
 
 def _already_stored(err: Exception) -> bool:

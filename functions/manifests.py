@@ -6,9 +6,7 @@ import re
 from pathlib import Path
 from typing import Protocol
 
-from pydantic import ValidationError
-
-from functions.manifest import Manifest
+from functions.manifest import Manifest, ManifestInvalid, parse_manifest
 
 SURVEY_ID = re.compile(r"^[a-z0-9][a-z0-9-]{0,79}$")
 
@@ -38,8 +36,8 @@ class DirectoryManifests:
         if cached and cached[0] == mtime:
             return cached[1]
         try:
-            manifest = Manifest.model_validate_json(path.read_bytes())
-        except (OSError, ValidationError):
+            manifest = parse_manifest(path.read_bytes())
+        except (OSError, ManifestInvalid):
             return None
         self._cache[survey_id] = (mtime, manifest)
         return manifest

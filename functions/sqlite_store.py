@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from functions.response import StoredResponse
+from functions.response import StoredResponse, parse_response
 from functions.timestamps import sortable_utc
 
 SCHEMA = """
@@ -118,7 +118,7 @@ class SQLiteStore:
         failed, in which case the response is not stored; `StoreClosed` after `close()`.
         """
         mine = _Put((response.response_id, response.survey, sortable_utc(response.received_at),
-                     response.model_dump_json()))  # fmt: skip
+                     response.to_json()))  # fmt: skip
         with self._turn:
             if self._closed:
                 raise StoreClosed("the response store is closed")
@@ -182,7 +182,7 @@ class SQLiteStore:
             try:
                 while rows := cursor.fetchmany(FETCH_ROWS):
                     for (document,) in rows:
-                        yield StoredResponse.model_validate_json(document)
+                        yield parse_response(document)
             finally:
                 cursor.close()
 
@@ -191,7 +191,7 @@ class SQLiteStore:
     ) -> Iterator[StoredResponse]:
         """`since` ≤ received_at < `until`, oldest first."""
         for _, document in self.documents(survey, since, until):
-            yield StoredResponse.model_validate_json(document)
+            yield parse_response(document)
 
     def documents(
         self, survey: str, since: datetime | None = None, until: datetime | None = None

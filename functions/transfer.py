@@ -12,9 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Protocol, TextIO
 
-from pydantic import ValidationError
-
-from functions.response import StoredResponse
+from functions.response import ResponseInvalid, StoredResponse, parse_response
 from functions.store import ResponseStore
 
 
@@ -35,15 +33,9 @@ def export_responses(store: ExportableStore, out: TextIO, survey: str | None = N
     responses = store.responses(survey) if survey else store.all_responses()
     count = 0
     for response in responses:
-        out.write(response.model_dump_json() + "\n")
+        out.write(response.to_json() + "\n")
         count += 1
     return count
-
-
-def _first_error(err: ValidationError) -> str:
-    first = err.errors()[0]
-    where = ".".join(str(part) for part in first.get("loc", ())) or "line"
-    return f"{where}: {first.get('msg', 'not a response')}"
 
 
 def import_responses(store: ResponseStore, lines: Iterable[str]) -> ImportSummary:
@@ -52,9 +44,9 @@ def import_responses(store: ResponseStore, lines: Iterable[str]) -> ImportSummar
         if not line.strip():
             continue
         try:
-            response = StoredResponse.model_validate_json(line)
-        except ValidationError as err:
-            summary.problems.append(f"line {number}: {_first_error(err)}")
+            response = parse_response(line)
+        except ResponseInvalid as err:
+            summary.problems.append(f"line {number}: {err.where or 'line'}: {err.problem}")
             continue
         if store.put(response):
             summary.new += 1

@@ -4,8 +4,8 @@ Both are content-addressed: the code key is the digest of the zip, the layer key
 its pinned requirements and target platform. An unchanged key means CloudFormation sees no change
 and `palaute deploy` skips the upload (and, for the layer, the whole download of wheels).
 
-The layer is built for Lambda (arm64, CPython 3.12), not for this machine: pydantic-core is a
-compiled wheel, so pip fetches the manylinux aarch64 builds (`--platform`, `--only-binary`).
+The layer is built for Lambda (arm64, CPython 3.12), not for this machine: msgspec and orjson are
+compiled wheels, so pip fetches the manylinux aarch64 builds (`--platform`, `--only-binary`).
 That download happens at deploy time only; tests pass their own installer.
 """
 

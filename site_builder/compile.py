@@ -1,4 +1,9 @@
-"""A validated spec becomes the manifest (`form.json`): the one product every later stage reads."""
+"""A validated spec becomes the manifest (`form.json`): the one product every later stage reads.
+
+The manifest is put together as plain JSON-shaped values and converted to `Manifest` once at
+the end (`msgspec.convert`), which checks every field and makes each number the type the
+manifest declares (a scale's `min: 0` is the float `0.0` in `form.json`, as it always was).
+"""
 
 from __future__ import annotations
 
@@ -6,25 +11,9 @@ import hashlib
 from functools import lru_cache
 from typing import Any
 
-from functions.manifest import (
-    AllOf,
-    AnyOf,
-    Brand,
-    Condition,
-    EndLabels,
-    KioskSettings,
-    Manifest,
-    Option,
-    Outcome,
-    Page,
-    Question,
-    Quiz,
-    ReportSettings,
-    Row,
-    ShowIf,
-    Text,
-    Touchpoint,
-)
+import msgspec
+
+from functions.manifest import Brand, Manifest, Text
 from site_builder.crosscheck import question_locations
 from site_builder.markup import render_markdown
 from site_builder.spec import (
@@ -57,13 +46,13 @@ _markdown = lru_cache(maxsize=1024)(render_markdown)
 """Surveys of one producer repeat their intros and outcomes: each text is converted once (a pure function)."""
 
 
-def _show_if(cond: ShowIfSpec) -> ShowIf:
+def _show_if(cond: ShowIfSpec) -> dict[str, Any]:
     if isinstance(cond, AllSpec):
-        return AllOf(all=[_show_if(part) for part in cond.all])
+        return {"all": [_show_if(part) for part in cond.all]}
     if isinstance(cond, AnySpec):
-        return AnyOf(any=[_show_if(part) for part in cond.any])
+        return {"any": [_show_if(part) for part in cond.any]}
     assert isinstance(cond, ConditionSpec)
-    return Condition.model_validate({"question": cond.question, "op": cond.op, "value": cond.value})
+    return {"question": cond.question, "op": cond.op, "value": cond.value}
 
 
 def _type_fields(q: AnyQuestion, languages: list[str]) -> dict[str, Any]:
@@ -74,15 +63,17 @@ def _type_fields(q: AnyQuestion, languages: list[str]) -> dict[str, Any]:
         labels = getattr(q, "labels", None)
         fields |= {"min": low, "max": high, "scored": getattr(q, "scored", False)}
         if labels is not None:
-            fields["labels"] = EndLabels(min=_text(labels.min, languages), max=_text(labels.max, languages))
+            fields["labels"] = {"min": _text(labels.min, languages), "max": _text(labels.max, languages)}
     elif q.type in ("single_choice", "multi_choice"):
-        options = [Option(id=o.id, label=_text(o.label, languages), score=o.score) for o in getattr(q, "options", [])]
+        options = [
+            {"id": o.id, "label": _text(o.label, languages), "score": o.score} for o in getattr(q, "options", [])
+        ]
         fields |= {"options": options, "other": getattr(q, "other", False)}
         if q.type == "multi_choice":
             fields |= {"min_choices": getattr(q, "min", None), "max_choices": getattr(q, "max", None)}
     elif q.type == "likert":
         fields |= {"min": 1, "max": getattr(q, "scale", 5)}
-        fields["rows"] = [Row(id=r.id, label=_text(r.label, languages)) for r in getattr(q, "rows", [])]
+        fields["rows"] = [{"id": r.id, "label": _text(r.label, languages)} for r in getattr(q, "rows", [])]
     elif q.type == "text":
         multiline = getattr(q, "multiline", False)
         fields |= {"multiline": multiline, "max_length": getattr(q, "max_length", None) or TEXT_LIMITS[multiline]}
@@ -97,7 +88,7 @@ def _type_fields(q: AnyQuestion, languages: list[str]) -> dict[str, Any]:
     return fields
 
 
-def _question(q: AnyQuestion, page: int, number: int, languages: list[str]) -> Question:
+def _question(q: AnyQuestion, page: int, number: int, languages: list[str]) -> dict[str, Any]:
     common: dict[str, Any] = {
         "id": q.id or f"info-{number}",
         "type": q.type,
@@ -105,37 +96,42 @@ def _question(q: AnyQuestion, page: int, number: int, languages: list[str]) -> Q
         "show_if": _show_if(q.show_if) if q.show_if is not None else None,
     }
     if isinstance(q, InfoBlock):
-        return Question(**common, text={}, html=_html(q.text, languages))
+        return common | {"text": {}, "html": _html(q.text, languages)}
     hint = _text(q.hint, languages) if q.hint is not None else None
-    return Question(**common, text=_text(q.text, languages), hint=hint, required=q.required,
-                    **_type_fields(q, languages))  # fmt: skip
+    return (
+        common | {"text": _text(q.text, languages), "hint": hint, "required": q.required} | _type_fields(q, languages)
+    )
 
 
 def compile_manifest(spec: SurveySpec, brand: Brand) -> Manifest:
     """The manifest, versioned by the hash of its JSON without a version."""
     langs = spec.languages
-    questions: list[Question] = []
+    questions: list[dict[str, Any]] = []
     for number, (loc, q) in enumerate(question_locations(spec), start=1):
         page = loc[1] if loc[0] == "pages" else 0
         questions.append(_question(q, int(page), number, langs))
     pages = [
-        Page(title=_text(p.title, langs) if p.title else None, questions=[q.id for q in questions if q.page == i])
+        {
+            "title": _text(p.title, langs) if p.title else None,
+            "questions": [q["id"] for q in questions if q["page"] == i],
+        }
         for i, p in enumerate(spec.all_pages())
     ]
     quiz = None
     if spec.quiz is not None:
-        quiz = Quiz(outcomes=[
-            Outcome(id=o.id, min=o.min, max=o.max, title=_text(o.title, langs), body_html=_html(o.body, langs))
+        quiz = {"outcomes": [
+            {"id": o.id, "min": o.min, "max": o.max, "title": _text(o.title, langs), "body_html": _html(o.body, langs)}
             for o in spec.quiz.outcomes
-        ])  # fmt: skip
-    manifest = Manifest(
-        id=spec.id, version="", theme=spec.theme, brand=brand, languages=langs,
-        title=_text(spec.title, langs), intro_html=_html(spec.intro, langs) if spec.intro else None,
-        thanks=_text(spec.thanks, langs), opens=spec.opens, closes=spec.closes, timezone=spec.timezone,
-        touchpoints=[Touchpoint(id=t.id, label=_text(t.label, langs), kiosk=t.kiosk) for t in spec.touchpoints],
-        hidden=list(spec.hidden), pages=pages, questions=questions, quiz=quiz,
-        kiosk=KioskSettings(**spec.kiosk.model_dump()),
-        report=ReportSettings(schedule=spec.report.schedule, timezone=spec.report.timezone or spec.timezone),
-    )  # fmt: skip
+        ]}  # fmt: skip
+    document = {
+        "id": spec.id, "version": "", "theme": spec.theme, "brand": brand, "languages": langs,
+        "title": _text(spec.title, langs), "intro_html": _html(spec.intro, langs) if spec.intro else None,
+        "thanks": _text(spec.thanks, langs), "opens": spec.opens, "closes": spec.closes, "timezone": spec.timezone,
+        "touchpoints": [{"id": t.id, "label": _text(t.label, langs), "kiosk": t.kiosk} for t in spec.touchpoints],
+        "hidden": list(spec.hidden), "pages": pages, "questions": questions, "quiz": quiz,
+        "kiosk": spec.kiosk.model_dump(),
+        "report": {"schedule": spec.report.schedule, "timezone": spec.report.timezone or spec.timezone},
+    }  # fmt: skip
+    manifest = msgspec.convert(document, Manifest)
     version = hashlib.sha256(manifest.to_json().encode()).hexdigest()[:16]
-    return manifest.model_copy(update={"version": version})
+    return msgspec.structs.replace(manifest, version=version)

@@ -10,6 +10,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from functions.manifest import (
     Brand,
     Condition,
@@ -46,14 +48,14 @@ def option(id: str, fi: str, sv: str, en: str, score: float | None = None) -> Op
 
 def cafe_questions() -> list[Question]:
     return [
-        Question(id="recommend", type="nps", page=0, required=True, min=0, max=10,
+        Question(id="recommend", type="nps", page=0, required=True, min=0.0, max=10.0,
                  text=t("Kuinka todennäköisesti suosittelisit Sumppia ystävällesi?",
                         "Hur troligt är det att du skulle rekommendera Sumppi till en vän?",
                         "How likely are you to recommend Sumppi to a friend?")),
         Question(id="improve", type="text", page=0, multiline=True, max_length=5000,
                  show_if=Condition(question="recommend", op="lte", value=6),
                  text=t("Mitä voisimme tehdä paremmin?", "Vad kan vi göra bättre?", "What could we do better?")),
-        Question(id="satisfaction", type="csat", page=0, required=True, min=1, max=5,
+        Question(id="satisfaction", type="csat", page=0, required=True, min=1.0, max=5.0,
                  text=t("Kuinka tyytyväinen olit palveluun?", "Hur nöjd var du med servicen?",
                         "How satisfied were you with the service?")),
         Question(id="visit", type="single_choice", page=1, other=True,
@@ -66,13 +68,13 @@ def cafe_questions() -> list[Question]:
                  options=[option("price", "Hinta", "Pris", "Price"),
                           option("service", "Palvelu", "Service", "Service"),
                           option("pastries", "Leivonnaiset", "Bakverk", "Pastries")]),
-        Question(id="wellbeing", type="likert", page=1, min=1, max=5,
+        Question(id="wellbeing", type="likert", page=1, min=1.0, max=5.0,
                  show_if=Condition(question="topics", op="includes", value="service"),
                  text=t("Kuinka samaa mieltä olet?", "Hur enig är du?", "How much do you agree?"),
                  rows=[Row(id="staff", label=t("Henkilökunta oli ystävällistä", "Personalen var vänlig",
                                                 "The staff were friendly")),
                        Row(id="speed", label=t("Palvelu oli nopeaa", "Servicen var snabb", "Service was quick"))]),
-        Question(id="visits", type="number", page=1, min=0, max=31, integer=True,
+        Question(id="visits", type="number", page=1, min=0.0, max=31.0, integer=True,
                  text=t("Montako kertaa kävit kuussa?", "Hur många gånger i månaden?", "Visits a month?")),
         Question(id="email", type="email", page=1, max_length=254,
                  text=t("Sähköpostiosoite", "E-postadress", "Email address")),
@@ -95,7 +97,7 @@ def cafe_manifest(**changes: Any) -> Manifest:
                Page(questions=["visit", "topics", "wellbeing", "visits", "email", "contact_ok", "info-10"])],
         questions=cafe_questions(),
     )  # fmt: skip
-    return manifest.model_copy(update=changes)
+    return msgspec.structs.replace(manifest, **changes)
 
 
 def quiz_manifest() -> Manifest:
@@ -103,21 +105,21 @@ def quiz_manifest() -> Manifest:
     questions = [
         Question(id="mornings", type="single_choice", page=0, required=True,
                  text=t("Miten aloitat työpäivän?", "Hur börjar du arbetsdagen?", "How do you start your day?"),
-                 options=[option("plan", "Suunnittelen", "Planerar", "I plan", score=1),
-                          option("dive", "Sukellan suoraan", "Dyker rakt in", "I dive in", score=4)]),
+                 options=[option("plan", "Suunnittelen", "Planerar", "I plan", score=1.0),
+                          option("dive", "Sukellan suoraan", "Dyker rakt in", "I dive in", score=4.0)]),
         Question(id="tools", type="multi_choice", page=0,
                  text=t("Mitä työkaluja käytät?", "Vilka verktyg använder du?", "Which tools do you use?"),
-                 options=[option("paper", "Paperi", "Papper", "Paper", score=0),
-                          option("ai", "Tekoäly", "AI", "AI", score=3)]),
-        Question(id="curiosity", type="rating", page=0, min=1, max=5, scored=True, required=True,
+                 options=[option("paper", "Paperi", "Papper", "Paper", score=0.0),
+                          option("ai", "Tekoäly", "AI", "AI", score=3.0)]),
+        Question(id="curiosity", type="rating", page=0, min=1.0, max=5.0, scored=True, required=True,
                  text=t("Kuinka utelias olet?", "Hur nyfiken är du?", "How curious are you?")),
     ]  # fmt: skip
     quiz = Quiz(outcomes=[
-        Outcome(id="perinteinen", max=4, title=t("Perinteinen", "Traditionell", "Traditional"),
+        Outcome(id="perinteinen", max=4.0, title=t("Perinteinen", "Traditionell", "Traditional"),
                 body_html=t("<p>…</p>", "<p>…</p>", "<p>…</p>")),
-        Outcome(id="tutkija", min=5, max=8, title=t("Tutkija", "Utforskare", "Explorer"),
+        Outcome(id="tutkija", min=5.0, max=8.0, title=t("Tutkija", "Utforskare", "Explorer"),
                 body_html=t("<p>…</p>", "<p>…</p>", "<p>…</p>")),
-        Outcome(id="innovaattori", min=9, title=t("Innovaattori", "Innovatör", "Innovator"),
+        Outcome(id="innovaattori", min=9.0, title=t("Innovaattori", "Innovatör", "Innovator"),
                 body_html=t("<p>…</p>", "<p>…</p>", "<p>…</p>")),
     ])  # fmt: skip
     return Manifest(

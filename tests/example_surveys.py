@@ -6,6 +6,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from ruamel.yaml import YAML
 
 from functions.manifest import (
@@ -28,11 +29,11 @@ THEMES = Path(__file__).resolve().parent.parent / "themes"
 
 def fixture_question(kind: str) -> Question:
     data: Any = YAML(typ="safe").load((FIXTURES / f"{kind}.yaml").read_text(encoding="utf-8"))
-    return Question.model_validate(data)
+    return msgspec.convert(data, Question)
 
 
 RECOMMEND = Question(
-    id="recommend", type="nps", page=0, required=True, min=0, max=10,
+    id="recommend", type="nps", page=0, required=True, min=0.0, max=10.0,
     text={"fi": "Kuinka todennäköisesti suosittelisit Lähdettä ystävällesi?",
           "sv": "Hur troligt är det att du skulle rekommendera Lähde till en vän?",
           "en": "How likely are you to recommend Lähde to a friend?"},
@@ -72,14 +73,14 @@ def store_survey() -> Manifest:
                        "en": "What pleased you the most?"}),
     ]  # fmt: skip
     second = [
-        Question(id="satisfaction", type="csat", page=1, required=True, min=1, max=5,
+        Question(id="satisfaction", type="csat", page=1, required=True, min=1.0, max=5.0,
                  text={"fi": "Kuinka tyytyväinen olit asiointiisi?", "sv": "Hur nöjd var du med ditt besök?",
                        "en": "How satisfied were you with your visit?"}),
         Question(id="channel", type="single_choice", page=1, other=True,
                  text={"fi": "Missä asioit?", "sv": "Var handlade du?", "en": "Where did you shop?"},
                  options=[Option(id="store", label={"fi": "Myymälässä", "sv": "I butiken", "en": "In a store"}),
                           Option(id="web", label={"fi": "Verkkokaupassa", "sv": "I webbutiken", "en": "Online"})]),
-        Question(id="staff", type="likert", page=1, min=1, max=5,
+        Question(id="staff", type="likert", page=1, min=1.0, max=5.0,
                  text={"fi": "Henkilökunta…", "sv": "Personalen…", "en": "The staff…"},
                  rows=[Row(id="friendly", label={"fi": "oli ystävällistä", "sv": "var vänlig", "en": "was friendly"}),
                        Row(id="skilled", label={"fi": "osasi neuvoa", "sv": "kunde ge råd", "en": "gave advice"})]),
@@ -106,9 +107,9 @@ def store_survey() -> Manifest:
 
 def quiz_outcomes() -> Quiz:
     return Quiz(outcomes=[
-        Outcome(id="aloittelija", max=3, title={"fi": "Aloittelija", "sv": "Nybörjare"},
+        Outcome(id="aloittelija", max=3.0, title={"fi": "Aloittelija", "sv": "Nybörjare"},
                 body_html={"fi": "<p>Aloittakaa <strong>yhdestä kokeilusta</strong>.</p>",
                            "sv": "<p>Börja med <strong>ett försök</strong>.</p>"}),
-        Outcome(id="edellakavija", min=4, title={"fi": "Edelläkävijä", "sv": "Föregångare"},
+        Outcome(id="edellakavija", min=4.0, title={"fi": "Edelläkävijä", "sv": "Föregångare"},
                 body_html={"fi": "<p>Olette alanne kärjessä.</p>", "sv": "<p>Ni leder er bransch.</p>"}),
     ])  # fmt: skip

@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 from collect_data import NOW, cafe_manifest, quiz_manifest
+from msgspec.structs import replace
 
 from functions.collect.validation import Accepted, Rejected, Trapped, validate_submission
 
@@ -104,8 +105,8 @@ def test_a_required_question_hidden_by_show_if_is_not_required() -> None:
     manifest = cafe_manifest()
     improve = manifest.question("improve")
     assert improve is not None
-    questions = [q.model_copy(update={"required": True}) if q.id == "improve" else q for q in manifest.questions]
-    strict = manifest.model_copy(update={"questions": questions})
+    questions = [replace(q, required=True) if q.id == "improve" else q for q in manifest.questions]
+    strict = replace(manifest, questions=questions)
     accepted({"answers": VALID}, strict)
     assert problems({"answers": {"recommend": 2, "satisfaction": 4}}, strict) == {
         "answers.improve": "this question is required"

@@ -85,7 +85,7 @@ def test_dry_run_prints_the_plan_and_creates_nothing(aws: boto3.Session, tmp_pat
     assert listed == [f.key for f in result.site.upload][: len(listed)]  # assets first, HTML last
     assert uploads[listed[0]][1] == "public, max-age=31536000, immutable"
     assert f"{len(uploads)} to upload, 0 unchanged, 0 to delete" in plan
-    assert "pydantic==" in plan and "aws_lambda_powertools==" in plan  # the layer's pins
+    assert "msgspec==" in plan and "aws_lambda_powertools==" in plan  # the layer's pins
     assert result.site.upload and not result.stack_changed
     assert aws.client("s3").list_buckets()["Buckets"] == []
     assert aws.client("cloudformation").list_stacks()["StackSummaries"] == []
@@ -199,7 +199,7 @@ def test_first_deploy_creates_the_stack_then_publishes_the_site_built_for_its_ur
     assert params["CodeBucket"] == code_bucket
     assert objects(s3, code_bucket) == sorted([params["CodeKey"], params["LayerKey"]])
     layer = zipfile.ZipFile(io.BytesIO(s3.get_object(Bucket=code_bucket, Key=params["LayerKey"])["Body"].read()))
-    assert "python/pydantic/__init__.py" in layer.namelist()
+    assert "python/msgspec/__init__.py" in layer.namelist()
     assert "  add     CollectFunction (AWS::Lambda::Function)" in lines
     assert ("for `palaute token|report|export --aws`: export RESPONSES_TABLE=palaute-lahde-ResponsesTable-1AB2 "
             "TOKENS_TABLE=palaute-lahde-Tokens-3CD4") in lines  # fmt: skip

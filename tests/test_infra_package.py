@@ -49,26 +49,27 @@ def test_changed_code_gets_a_new_key(tmp_path: Path) -> None:
 
 def test_layer_zip_puts_every_package_under_python_and_leaves_scripts_out(tmp_path: Path) -> None:
     def install(requirements: list[str], target: Path) -> None:
-        (target / "pydantic").mkdir(parents=True)
-        (target / "pydantic" / "__init__.py").write_text("VERSION = '2'\n", encoding="utf-8")
+        (target / "msgspec").mkdir(parents=True)
+        (target / "msgspec" / "__init__.py").write_text("__version__ = '0.22.0'\n", encoding="utf-8")
         (target / "bin").mkdir()
         (target / "bin" / "jp.py").write_text("#!/usr/bin/env python\n", encoding="utf-8")
 
-    layer = package.build_layer(["pydantic==2.14.3"], tmp_path, "palaute-lahde/layers/x.zip", install)
+    layer = package.build_layer(["msgspec==0.22.0"], tmp_path, "palaute-lahde/layers/x.zip", install)
     assert layer.path is not None
-    assert zipfile.ZipFile(layer.path).namelist() == ["python/pydantic/__init__.py"]
+    assert zipfile.ZipFile(layer.path).namelist() == ["python/msgspec/__init__.py"]
 
 
 def test_layer_key_follows_the_pinned_versions_not_the_download() -> None:
-    pins = ["pydantic==2.14.3", "aws_lambda_powertools==3.37.0"]
+    pins = ["msgspec==0.22.0", "aws_lambda_powertools==3.37.0"]
     assert package.layer_key(pins, "") == package.layer_key(list(reversed(pins)), "")
-    assert package.layer_key(pins, "") != package.layer_key(["pydantic==2.14.4", pins[1]], "")
+    assert package.layer_key(pins, "") != package.layer_key(["msgspec==0.22.1", pins[1]], "")
 
 
 def test_layer_requirements_are_pinned_to_the_versions_tested_here() -> None:
     requirements = layer_requirements(ROOT, HANDLERS)
     names = {r.split("==")[0].lower().replace("-", "_") for r in requirements}
-    assert {"pydantic", "aws_lambda_powertools"} <= names
+    assert {"msgspec", "aws_lambda_powertools"} <= names
+    assert "pydantic" not in names  # only the site builder validates with pydantic; no handler needs it
     assert not names & {"boto3", "botocore"}  # Lambda's runtime has them
     for requirement in requirements:
         name, version = requirement.split("==")
@@ -118,7 +119,7 @@ def _distribution_closure(requirements: list[str]) -> set[str]:
 
 def _copy_installed(distributions: set[str], target: Path) -> None:
     """Copy installed distributions' files (as pip would have put them) into `target`."""
-    site = Path(str(importlib.metadata.distribution("pydantic").locate_file("")))
+    site = Path(str(importlib.metadata.distribution("msgspec").locate_file("")))
     for name in distributions:
         for file in importlib.metadata.files(name) or []:
             source = Path(str(file.locate()))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import msgspec
 import pytest
 
-from functions.manifest import Manifest
+from functions.manifest import parse_manifest
 from site_builder.build import load_survey
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -18,8 +19,8 @@ EXAMPLES = sorted((ROOT / "survey_specs").glob("*.yaml"))
 def test_every_example_manifest_reads_back_as_itself(spec: Path) -> None:
     _, manifest, _ = load_survey(spec, ROOT / "themes")
     text = manifest.to_json()
-    assert Manifest.model_validate_json(text) == manifest
-    assert json.loads(text) == manifest.model_dump(mode="json")
+    assert parse_manifest(text) == manifest
+    assert json.loads(text) == msgspec.to_builtins(manifest)
 
 
 @pytest.mark.parametrize("spec", EXAMPLES, ids=lambda p: p.stem)
@@ -35,7 +36,7 @@ def test_keys_are_sorted_at_every_level_so_the_bytes_do_not_depend_on_field_orde
         return True
 
     assert sorted_everywhere(json.loads(text))
-    assert text == Manifest.model_validate_json(text).to_json()  # written again, byte for byte
+    assert text == parse_manifest(text).to_json()  # written again, byte for byte
     assert text.endswith("}\n") and "\n  " in text  # one object, indented, a final newline
 
 

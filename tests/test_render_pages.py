@@ -7,6 +7,7 @@ import json
 import posixpath
 from datetime import date
 
+import msgspec
 import pytest
 from example_surveys import RECOMMEND, base_theme, manifest_with, quiz_outcomes, store_survey
 from page_tree import by_id, parse_page, question_element, text_of
@@ -113,7 +114,7 @@ def test_a_long_earlier_question_is_quoted_short_and_options_by_their_label() ->
                      options=[Option(id="lunch", label={"fi": "Lounasta", "sv": "Lunch"}),
                               Option(id="coffee", label={"fi": "Kahvia", "sv": "Kaffe"})])  # fmt: skip
     text = {"fi": "Kuinka todennäköisesti suosittelisit Lähteen Kampin myymälää ystävällesi tai työkaverillesi?"}
-    long = RECOMMEND.model_copy(update={"text": text})
+    long = msgspec.structs.replace(RECOMMEND, text=text)
     manifest = manifest_with(long, visit)
     both = AllOf(all=[Condition(question="recommend", op="gt", value=8),
                       AnyOf(any=[Condition(question="visit", op="in", value=["lunch", "coffee"])])])  # fmt: skip

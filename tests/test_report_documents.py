@@ -75,7 +75,7 @@ def _raw_row(store: SQLiteStore, response_id: str, document: str, received_at: s
 
 def test_every_stored_response_has_the_shape_the_fast_path_takes() -> None:
     for stored in synthetic(500):
-        assert canonical(orjson.loads(stored.model_dump_json()))
+        assert canonical(orjson.loads(stored.to_json()))
 
 
 @pytest.mark.parametrize("filters", FILTERS, ids=["all", "two-days", "touchpoint", "no-touchpoint-sv"])

@@ -57,7 +57,7 @@ def test_importing_the_same_file_twice_stores_each_response_once(tmp_path: Path,
 
 
 def test_a_broken_line_is_reported_by_number_and_the_rest_still_go_in(tmp_path: Path) -> None:
-    good = stored(str(uuid.uuid4())).model_dump_json()
+    good = stored(str(uuid.uuid4())).to_json()
     summary = import_responses(SQLiteStore.in_data_dir(tmp_path), [good, "", '{"survey": "sumppi-kaynti"}', "{rikki"])
     assert summary.new == 1
     assert [p.split(":")[0] for p in summary.problems] == ["line 3", "line 4"]

@@ -13,6 +13,8 @@ from collections.abc import Callable
 from enum import Enum
 from typing import Any
 
+from msgspec.structs import replace
+
 from functions.collect.problem import Problem, shown
 from functions.manifest import SCALE_TYPES, Question
 
@@ -181,7 +183,7 @@ def check_answer(question: Question, value: Any) -> Checked:
 
 def check_other_text(question: Question, value: Any) -> Checked:
     """The free text of an "other" choice, bounded like a one-line text answer."""
-    plain = question.model_copy(update={"type": "text", "multiline": False, "max_length": None})
+    plain = replace(question, type="text", multiline=False, max_length=None)
     if value is None:
         return UNANSWERED
     return check_text(plain, value, f"answers.{question.id}.{OTHER}")

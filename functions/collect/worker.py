@@ -17,7 +17,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
 from aws_lambda_powertools.utilities.data_classes.sqs_event import SQSRecord
 
-from functions.response import StoredResponse
+from functions.response import parse_response
 from functions.store import ResponseStore
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ logger = Logger(service="store-worker")
 
 
 def store_record(store: ResponseStore, record: SQSRecord) -> None:
-    response = StoredResponse.model_validate_json(record.body)
+    response = parse_response(record.body)
     if not store.put(response):
         logger.info("duplicate delivery skipped", extra={"response_id": response.response_id})
 

@@ -1,14 +1,15 @@
 """The report's read path from a store: stored JSON parsed with orjson, straight into the tallies.
 
 Rows were validated (`StoredResponse`) on their way into the store, and the store keeps the JSON
-`model_dump_json` wrote, so each row is parsed with orjson and handed to
-`Aggregator.add_document` without a pydantic model per row. What is still checked on the way
+`StoredResponse.to_json` wrote (every field, in field order; the pydantic model it replaced wrote
+the same keys in the same order), so each row is parsed with orjson and handed to
+`Aggregator.add_document` without a `StoredResponse` per row. What is still checked on the way
 out is the row's shape (`canonical`): the fields `StoredResponse` has, nothing else, each of the
 type it must be, `received_at` in the form the store writes. A row that passes is exactly what
-pydantic would have made of it, as far as the report reads it. A row that does not (written by
-an older tool, or damaged) goes through `StoredResponse` as before: when that accepts it, it is
-added as a record, so the report is the same; when it does not, the report stops with
-`CorruptResponse` naming the row, as the pydantic read path did, never skipping it silently.
+`parse_response` would have made of it, as far as the report reads it. A row that does not
+(written by an older tool, or damaged) goes through `parse_response`: when that accepts it, it
+is added as a record, so the report is the same; when it does not, the report stops with
+`CorruptResponse` naming the row and its first wrong field, never skipping it silently.
 """
 
 from __future__ import annotations
@@ -19,18 +20,17 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 import orjson
-from pydantic import ValidationError
 
 from functions.manifest import Manifest
 from functions.report.aggregate import ALL, Aggregator
 from functions.report.filters import Filters, matching, report_zone
 from functions.report.ndjson import document_filter
-from functions.response import StoredResponse
+from functions.response import ResponseInvalid, StoredResponse, parse_response
 
-FIELDS = tuple(StoredResponse.model_fields)
-"""A row's keys, in the order `model_dump_json` writes them (all of them, defaults too)."""
+FIELDS = StoredResponse.__struct_fields__
+"""A row's keys, in the order `StoredResponse.to_json` writes them (all of them, defaults too)."""
 STAMP = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)?")
-"""`received_at` as `model_dump_json` writes it (UTC as `Z`; an offset or none from older rows)."""
+"""`received_at` as `StoredResponse.to_json` writes it (UTC as `Z`; an offset or none from older rows)."""
 
 
 @runtime_checkable
@@ -47,7 +47,7 @@ class CorruptResponse(ValueError):
 
 
 def canonical(document: Any) -> bool:
-    """Whether a parsed row has exactly the shape `model_dump_json` gives a `StoredResponse`: its
+    """Whether a parsed row has exactly the shape `to_json` gives a `StoredResponse`: its
     fields in its order, each of its type, `received_at` in the store's form (see the module docstring)."""
     if document.__class__ is not dict or len(document) != len(FIELDS) or tuple(document) != FIELDS:
         return False
@@ -91,10 +91,7 @@ def aggregate_stored(manifest: Manifest, store: DocumentStore, filters: Filters 
 def validated(response_id: str, text: str) -> StoredResponse:
     """The row as `StoredResponse`, or `CorruptResponse` naming the row and its first problem."""
     try:
-        return StoredResponse.model_validate_json(text)
-    except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(part) for part in first.get("loc", ())) or "document"
-        raise CorruptResponse(
-            f"stored response {response_id} is not a response: {where}: {first.get('msg', 'invalid')}"
-        ) from None
+        return parse_response(text)
+    except ResponseInvalid as err:
+        where = err.where or "document"
+        raise CorruptResponse(f"stored response {response_id} is not a response: {where}: {err.problem}") from None

@@ -19,7 +19,7 @@ class ResponseRecord(Protocol):
     """What the report reads from a response: `StoredResponse` fits, and so does any light object.
 
     The aggregator only needs these attributes, so bulk readers (NDJSON, the benchmark) can skip
-    pydantic validation per line and hand over a plain slotted object instead.
+    decoding a `StoredResponse` per line and hand over a plain slotted object instead.
     """
 
     @property
