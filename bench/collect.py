@@ -1,16 +1,17 @@
 """Collect: cold start of the handler module, warm CPU per request, and the local server's accepts/s.
 
 1. Cold start: `import functions.collect.handler` in a fresh process with the Lambda environment
-   set, so module init also makes its SQS client (what a Lambda cold start pays before the first
-   request; the S3 client for manifests is made on the first manifest read, which this first
-   request, served from an in-memory manifest, does not do), median of 10; then the first
-   request in that process. Peer: a plain
+   set, so module init also makes its SQS and S3 clients (signed HTTPS with the standard library:
+   no botocore), median of 10; then the first request in that process, through our signer and
+   serialiser with the transport answering in place of SQS (`bench/aws_stub.py`; the manifest is
+   served from memory), and what the first real connection would add for its TLS context (the CA
+   bundle; under SnapStart it is built before the snapshot). Peer: a plain
    `import boto3, pydantic, aws_lambda_powertools` in a fresh process. `-X importtime` names the
    top costs. Budget ≤ 250 ms.
 2. Warm: CPU time (`time.process_time`) per request, median, for a 12-question JSON response:
    through `handle()` (routing, parsing, validation, enqueue) and through the core alone
-   (`validate_submission` + `SQSQueue.send`), the SQS client stubbed at `before-call` so botocore
-   still validates and serialises the message. Budget ≤ 1 ms.
+   (`validate_submission` + `SQSQueue.send`), with the same answering transport, so the message
+   is still serialised, signed and its reply checked. Budget ≤ 1 ms.
 3. The local server (`palaute serve` on 127.0.0.1): sustained durable accepts per second under
    a bounded load (`bench/load.py`), counted in the SQLite file afterwards. Budget ≥ 1,000/s.
 """
@@ -58,23 +59,26 @@ start = time.perf_counter()
 import functions.collect.handler as handler
 init = time.perf_counter() - start
 import json, os, sys
-from botocore.awsrequest import AWSResponse
-from functions.manifest import Manifest
+from bench.aws_stub import AnsweringTransport
+from functions.manifest import parse_manifest
 from functions.queue import SQSQueue
-manifest = Manifest.model_validate_json(open(sys.argv[1], "rb").read())
+from functions.sqs_messages import SQSMessages
+manifest = parse_manifest(open(sys.argv[1], "rb").read())
 event = json.load(open(sys.argv[2], encoding="utf-8"))
 class Manifests:
     def get(self, survey_id):
         return manifest if survey_id == manifest.id else None
-client = handler._AWS_DEPS.queue.client
-client.meta.events.register("before-call.sqs.SendMessage",
-    lambda **kw: (AWSResponse(None, 200, {}, None), {"MessageId": "bench", "MD5OfMessageBody": "0" * 32}))
+made = handler._AWS_DEPS.queue.client  # the client init made: its credentials, region and endpoint
+client = SQSMessages(AnsweringTransport(), made.credentials, made.scope.region, made.endpoint)
 handler.logger.registered_handler.setStream(open(os.devnull, "w"))
 deps = handler.CollectDeps(manifests=Manifests(), queue=SQSQueue(client, handler._AWS_DEPS.queue.queue_url))
 start = time.perf_counter()
 status = handler.handle(event, None, deps)["statusCode"]
 first = time.perf_counter() - start
-print(json.dumps({"init": init, "first": first, "status": status}))
+start = time.perf_counter()
+made.transport.tls_context()
+tls = time.perf_counter() - start
+print(json.dumps({"init": init, "first": first, "tls": tls, "status": status, "sent": client.transport.calls}))
 """
 PEER_CHILD = """
 import time
@@ -138,14 +142,14 @@ def cold_start(run: Run, runs: int, work: Path) -> None:
     event = work / "event.json"
     event.write_text(json.dumps(_event(manifest_answers())), encoding="utf-8")
     ours = [_child(COLD_CHILD, str(manifest), str(event)) for _ in range(runs)]
-    if any(result["status"] != 202 for result, _ in ours):
-        raise CannotRun(f"the first request was not accepted: status {ours[0][0]['status']}")
+    if any(result["status"] != 202 or result["sent"] != 1 for result, _ in ours):
+        raise CannotRun(f"the first request was not accepted and sent: {ours[0][0]}")
     peer = [_child(PEER_CHILD) for _ in range(runs)]
     init = timing_of([r["init"] for r, _ in ours])
     peer_init = timing_of([r["init"] for r, _ in peer])
     run.add(
         Figure(
-            "handler module init (imports + SQS client)",
+            "handler module init (imports + SQS and S3 clients)",
             init.median,
             "s",
             COLD_BUDGET,
@@ -154,7 +158,10 @@ def cold_start(run: Run, runs: int, work: Path) -> None:
             note=f"{init}",
         )
     )
-    run.add(Figure("  first request after init", statistics.median(r["first"] for r, _ in ours), "s"))
+    run.add(
+        Figure("  first request after init (stubbed transport)", statistics.median(r["first"] for r, _ in ours), "s")
+    )
+    run.add(Figure("  + TLS context on the first real connection", statistics.median(r["tls"] for r, _ in ours), "s"))
     run.add(
         Figure(
             "  fresh process, start to first reply (wall)",
@@ -176,9 +183,11 @@ def cold_start(run: Run, runs: int, work: Path) -> None:
 
 
 def manifest_answers() -> dict[str, Any]:
+    import msgspec
+
     from functions.manifest import Manifest
 
-    return full_answers(Manifest.model_validate(collect_manifest_json()))
+    return full_answers(msgspec.convert(collect_manifest_json(), Manifest))
 
 
 def _event(answers: dict[str, Any], response_id: str | None = None) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from functions.response import StoredResponse
 from functions.store import ResponseStore
 
 if TYPE_CHECKING:
-    from mypy_boto3_sqs import SQSClient
+    from functions.sqs_messages import SQSMessages
 
 
 class QueueUnavailable(Exception):
@@ -28,22 +28,23 @@ class ResponseQueue(Protocol):
 
 
 class SQSQueue:
-    """SQS standard queue. Redelivery and duplicates are fine: the store's put is idempotent."""
+    """SQS standard queue. Redelivery and duplicates are fine: the store's put is idempotent.
 
-    def __init__(self, client: SQSClient, queue_url: str) -> None:
+    The message is the response's JSON with its survey as a message attribute, sent by
+    `SQSMessages` (signed HTTPS, retried on throttling and server errors); what still fails
+    becomes `QueueUnavailable` naming SQS's error code and message.
+    """
+
+    def __init__(self, client: SQSMessages, queue_url: str) -> None:
         self.client = client
         self.queue_url = queue_url
 
     def send(self, response: StoredResponse) -> None:
-        from botocore.exceptions import BotoCoreError, ClientError
+        from functions.aws_https import AwsError
 
         try:
-            self.client.send_message(
-                QueueUrl=self.queue_url,
-                MessageBody=response.to_json(),
-                MessageAttributes={"survey": {"DataType": "String", "StringValue": response.survey}},
-            )
-        except (BotoCoreError, ClientError) as err:
+            self.client.send(self.queue_url, response.to_json(), {"survey": response.survey})
+        except AwsError as err:
             raise QueueUnavailable(str(err)) from err
 
 

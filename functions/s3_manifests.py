@@ -6,9 +6,8 @@ After the TTL the object is re-read only if its ETag changed (a conditional GET)
 does not exist is remembered too, so posts to made-up ids cannot turn into an S3 request each.
 When S3 fails and a stale copy is at hand, the stale copy is used: accepting a response against
 a minute-old manifest beats refusing it; with no copy, `ManifestUnavailable` (answered 503).
-Given `make_client` instead of a client, it makes its S3 client on the first read, so the
-collect function's module init does not pay for one (under SnapStart it is made before the
-snapshot instead).
+The objects come from an `ObjectSource`: the collect function's `S3Objects` (signed HTTPS,
+no botocore at init), or any boto3 S3 client, wrapped in `Boto3Objects` (the report function).
 """
 
 from __future__ import annotations
@@ -17,16 +16,15 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
+from functions.aws_https import AwsError
 from functions.manifest import Manifest, ManifestInvalid, parse_manifest
 from functions.manifests import SURVEY_ID
+from functions.s3_objects import Boto3Objects, NotModified, ObjectSource
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
-
-MISSING_CODES = frozenset({"NoSuchKey", "404", "NotFound"})
-NOT_MODIFIED_CODES = frozenset({"304", "NotModified"})
 
 
 class ManifestUnavailable(Exception):
@@ -42,28 +40,17 @@ class _Entry:
 
 class S3Manifests:
     def __init__(
-        self, client: S3Client | None, bucket: str, prefix: str = "", ttl_seconds: float = 60.0,
-        clock: Callable[[], float] = time.monotonic, *, make_client: Callable[[], S3Client] | None = None,
+        self, objects: ObjectSource | S3Client, bucket: str, prefix: str = "", ttl_seconds: float = 60.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:  # fmt: skip
-        if client is None and make_client is None:
-            raise ValueError("S3Manifests needs a client or make_client")
-        self._client = client
-        self._make_client = make_client
+        boto3_client = hasattr(objects, "get_object")  # the report function's; ours is an `ObjectSource`
+        self.objects = Boto3Objects(cast("S3Client", objects)) if boto3_client else cast("ObjectSource", objects)
         self.bucket = bucket
         self.prefix = prefix
         self.ttl = ttl_seconds
         self.clock = clock
         self._cache: dict[str, _Entry] = {}
         self._lock = threading.Lock()
-
-    @property
-    def client(self) -> S3Client:
-        if self._client is None:
-            with self._lock:
-                if self._client is None and self._make_client is not None:
-                    self._client = self._make_client()
-        assert self._client is not None
-        return self._client
 
     def key(self, survey_id: str) -> str:
         return f"{self.prefix}{survey_id}/form.json"
@@ -82,22 +69,14 @@ class S3Manifests:
         return fresh.manifest
 
     def _fetch(self, survey_id: str, entry: _Entry | None, now: float) -> _Entry:
-        from botocore.exceptions import BotoCoreError, ClientError
         try:
-            if entry is not None and entry.etag:
-                got = self.client.get_object(Bucket=self.bucket, Key=self.key(survey_id), IfNoneMatch=entry.etag)
-            else:
-                got = self.client.get_object(Bucket=self.bucket, Key=self.key(survey_id))
-            manifest = parse_manifest(got["Body"].read())
-            return _Entry(manifest, got.get("ETag"), now)
-        except ClientError as err:
-            code = str(err.response.get("Error", {}).get("Code", ""))
-            if code in NOT_MODIFIED_CODES and entry is not None:
-                return _Entry(entry.manifest, entry.etag, now)
-            if code in MISSING_CODES:
+            got = self.objects.get(self.bucket, self.key(survey_id), entry.etag if entry is not None else None)
+            if got is None:
                 return _Entry(None, None, now)
-            return self._stale(entry, err)
-        except (BotoCoreError, ManifestInvalid) as err:
+            if isinstance(got, NotModified):
+                return _Entry(entry.manifest if entry else None, entry.etag if entry else None, now)
+            return _Entry(parse_manifest(got.body), got.etag, now)
+        except (AwsError, ManifestInvalid) as err:
             return self._stale(entry, err)
 
     @staticmethod

@@ -1,20 +1,25 @@
-"""The AWS path under moto: API Gateway event → collect → SQS → store worker → DynamoDB, and its failures."""
+"""The AWS path under moto's server: API Gateway event → collect → SQS → store worker → DynamoDB, and its failures.
+
+The collect function's own SQS and S3 requests are signed HTTPS without botocore, so moto runs
+as a server (`tests/moto_server.py`) that they and the tests' boto3 clients both reach.
+"""
 
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
 from botocore.exceptions import ClientError
-from botocore.stub import Stubber
 from collect_data import cafe_manifest
-from moto import mock_aws
+from moto_server import aws_server_fixture, moto_server_fixture  # noqa: F401  (fixtures)
+from scripted_server import ScriptedServer, Step, scripted_fixture  # noqa: F401  (fixture)
 from test_collect_handler import form_post, json_post, load_event
 
-from functions.collect.handler import CollectDeps, aws_deps, handle
+from functions.collect.handler import aws_deps, handle
 from functions.collect.redrive import redrive
 from functions.collect.worker import handle_batch
 from functions.dynamodb_store import TABLE_KEYS, DynamoDBStore
@@ -42,7 +47,7 @@ class AwsStack:
         s3.create_bucket(Bucket="palaute-site", CreateBucketConfiguration={"LocationConstraint": REGION})
         s3.put_object(Bucket="palaute-site", Key="sumppi-kaynti/form.json", Body=cafe_manifest().to_json().encode())
         self.store = DynamoDBStore(self.dynamodb, "palaute-responses")
-        self.deps = aws_deps({"QUEUE_URL": self.queue_url, "MANIFEST_BUCKET": "palaute-site",
+        self.deps = aws_deps({**os.environ, "QUEUE_URL": self.queue_url, "MANIFEST_BUCKET": "palaute-site",
                               "SITE_ORIGIN": "https://kysely.sumppi.fi"})  # fmt: skip
 
     def receive(self, url: str | None = None) -> list[dict[str, Any]]:
@@ -82,9 +87,8 @@ def sqs_event(messages: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def stack(aws_credentials: str) -> Iterator[AwsStack]:
-    with mock_aws():
-        yield AwsStack()
+def stack(aws_server: str) -> Iterator[AwsStack]:
+    yield AwsStack()
 
 
 VALID = {"recommend": 9, "satisfaction": 5, "visit": "coffee"}
@@ -127,14 +131,39 @@ def test_a_browser_retry_with_the_same_id_is_stored_once(stack: AwsStack) -> Non
     assert [r.response_id for r in stack.store.responses("sumppi-kaynti")] == [body["response_id"]]
 
 
-def test_an_sqs_failure_is_503_and_nothing_is_claimed(stack: AwsStack) -> None:
-    client = boto3.client("sqs", region_name=REGION)
-    deps = CollectDeps(manifests=stack.deps.manifests, queue=type(stack.deps.queue)(client, stack.queue_url))
-    with Stubber(client) as stub:
-        stub.add_client_error("send_message", "ServiceUnavailable", "try later", http_status_code=503)
-        response = handle(form_post([("recommend", "8"), ("satisfaction", "4")]), None, deps)
+def test_a_response_arrives_in_the_queue_with_its_survey_attribute(stack: AwsStack) -> None:
+    assert handle(json_post({"answers": VALID}), None, stack.deps)["statusCode"] == 202
+    [message] = stack.receive()
+    assert json.loads(message["Body"])["answers"] == VALID
+    assert message["MessageAttributes"]["survey"] == {"DataType": "String", "StringValue": "sumppi-kaynti"}
+
+
+def test_a_queue_that_does_not_exist_is_503_and_the_log_names_the_sqs_error(
+    stack: AwsStack, caplog: pytest.LogCaptureFixture
+) -> None:
+    deps = aws_deps({**os.environ, "QUEUE_URL": stack.queue_url + "-ei-ole", "MANIFEST_BUCKET": "palaute-site",
+                     "SITE_ORIGIN": "https://kysely.sumppi.fi"})  # fmt: skip
+    response = handle(form_post([("recommend", "8"), ("satisfaction", "4")]), None, deps)
     assert response["statusCode"] == 503
     assert "Location" not in response["headers"]
+    assert stack.receive() == []
+    logged = "\n".join(record.getMessage() + (record.exc_text or "") for record in caplog.records
+                       if record.name == "collect")  # fmt: skip
+    assert "AWS.SimpleQueueService.NonExistentQueue (HTTP 400): The specified queue does not exist" in logged
+    assert "AWS4-HMAC-SHA256" not in logged and "recommend" not in logged  # no signature, no answers
+
+
+def test_sqs_failing_on_every_attempt_is_503_and_nothing_is_claimed(
+    stack: AwsStack,
+    scripted: ScriptedServer,
+) -> None:
+    unavailable = Step(503, b'{"__type":"com.amazonaws.sqs#ServiceUnavailable","message":"try later"}')
+    scripted.answer(unavailable, unavailable, unavailable)
+    deps = aws_deps({**os.environ, "AWS_ENDPOINT_URL_SQS": scripted.url, "QUEUE_URL": stack.queue_url,
+                     "MANIFEST_BUCKET": "palaute-site", "SITE_ORIGIN": "https://kysely.sumppi.fi"})  # fmt: skip
+    response = handle(form_post([("recommend", "8"), ("satisfaction", "4")]), None, deps)
+    assert response["statusCode"] == 503 and response["headers"]["Retry-After"]
+    assert len(scripted.seen) == 3
     assert stack.receive() == []
 
 

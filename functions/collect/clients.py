@@ -1,95 +1,70 @@
-"""The collect function's AWS clients, made with botocore directly and primed for SnapStart.
+"""The collect function's AWS clients: SQS and S3 over signed HTTPS, sharing one transport.
 
-boto3 adds nothing the function uses (resources, s3transfer) and costs about 25 ms to import,
-so the clients come from one botocore session. Its data loader looks a service up in its own
-folder instead of listing all four hundred of botocore's first (twice per client), which is
-about a third of making the SQS client.
+botocore would cost 190–270 ms of a cold start (importing `botocore.session` and its loaders,
+loading the SQS service model); the function makes two kinds of request, so they are made with
+the standard library (`functions/aws_signing.py`, `functions/aws_https.py`), ~40 ms of
+imports. Settings come from the environment as botocore reads them (`functions/aws_environment.py`).
 """
 
 from __future__ import annotations
 
 import os
-from typing import TYPE_CHECKING, Any, cast
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-from botocore.loaders import Loader
-from botocore.session import Session
+from functions.aws_environment import CredentialSource, endpoint_override, region
+from functions.aws_https import AwsHttps
+from functions.s3_objects import S3Objects
+from functions.sqs_messages import SQSMessages
 
 if TYPE_CHECKING:
-    from mypy_boto3_s3 import S3Client
-    from mypy_boto3_sqs import SQSClient
-
     from functions.queue import SQSQueue
-
-SERVICES = ("s3", "sqs")
-"""The only services this session can make clients for."""
-
-
-class ServicesLoader(Loader):
-    """botocore's loader, knowing only `services`: `list_available_services` checks their folders alone."""
-
-    def __init__(self, services: tuple[str, ...], **kwargs: Any) -> None:
-        super().__init__(**kwargs)
-        self.services = services
-
-    def list_available_services(self, type_name: str) -> list[str]:
-        return sorted(name for name in self.services if self._has(name, type_name))
-
-    def _has(self, service: str, type_name: str) -> bool:
-        for root in self.search_paths:
-            folder = os.path.join(root, service)
-            if os.path.isdir(folder):
-                for version in os.listdir(folder):
-                    if self.file_loader.exists(os.path.join(folder, version, type_name)):
-                        return True
-        return False
+    from functions.s3_manifests import S3Manifests
 
 
 class Clients:
-    """One botocore session; each client is made on first use and kept."""
+    """The region, credentials and transport the clients share; each client made once."""
 
-    def __init__(self) -> None:
-        self.session = Session()
-        paths = self.session.get_config_variable("data_path")  # AWS_DATA_PATH, as botocore's own loader reads it
-        extra = [os.path.expanduser(path) for path in paths.split(os.pathsep)] if paths else []
-        self.session.register_component("data_loader", ServicesLoader(SERVICES, extra_search_paths=extra))
-        self._sqs: SQSClient | None = None
-        self._s3: S3Client | None = None
+    def __init__(self, env: Mapping[str, str] = os.environ) -> None:
+        self.env = env
+        self.region = region(env)
+        self.credentials = CredentialSource(env)
+        self.transport = AwsHttps()
+        self._sqs: SQSMessages | None = None
+        self._s3: S3Objects | None = None
 
-    def sqs(self) -> SQSClient:
+    def sqs(self) -> SQSMessages:
         if self._sqs is None:
-            self._sqs = cast("SQSClient", self.session.create_client("sqs"))
+            self._sqs = SQSMessages(self.transport, self.credentials, self.region, endpoint_override("sqs", self.env))
         return self._sqs
 
-    def s3(self) -> S3Client:
+    def s3(self) -> S3Objects:
         if self._s3 is None:
-            self._s3 = cast("S3Client", self.session.create_client("s3"))
+            self._s3 = S3Objects(self.transport, self.credentials, self.region, endpoint_override("s3", self.env))
         return self._s3
 
 
-def prime(queue: SQSQueue) -> None:
-    """Send one made-up response through the queue's client with AWS answered locally.
+def prime(queue: SQSQueue, manifests: S3Manifests | None = None) -> None:
+    """Build what the first request would otherwise build, and leave no connection open.
 
-    Run before a SnapStart snapshot, so what botocore builds on the first call (endpoint rules,
-    serialisers, parsers) and pydantic's serialiser for the message are in the snapshot. No
-    request leaves the process and nothing is queued.
+    Run before a SnapStart snapshot. It opens nothing to AWS and asks for no credentials: it
+    loads the CA bundle into the TLS context (~50 ms), builds botocore's credential chain when the
+    environment has no keys (a SnapStart function's case: ~200 ms of imports), and serialises a
+    made-up response into a `SendMessage` body (the response model's first serialisation). Then it
+    closes every kept-alive connection, so a restored copy opens its own instead of sharing one
+    snapshotted socket with every other copy.
     """
-    from datetime import UTC, datetime
-
-    from botocore.awsrequest import AWSResponse, HTTPHeaders
-
     from functions.response import StoredResponse
 
-    def answer(**_: Any) -> tuple[AWSResponse, dict[str, Any]]:
-        return AWSResponse(queue.queue_url, 200, HTTPHeaders(), None), {
-            "MessageId": "prime",
-            "MD5OfMessageBody": "0" * 32,
-        }
-
-    events = queue.client.meta.events
-    events.register_first("before-call.sqs.SendMessage", cast(Any, answer), unique_id="palaute-prime")
-    try:
-        queue.send(StoredResponse(response_id="00000000-0000-4000-8000-000000000000", survey="prime",
-                                  received_at=datetime.now(UTC), manifest_version="prime", lang="fi",
-                                  answers={}))  # fmt: skip
-    finally:
-        events.unregister("before-call.sqs.SendMessage", unique_id="palaute-prime")
+    sqs = queue.client
+    s3 = manifests.objects if manifests is not None and isinstance(manifests.objects, S3Objects) else None
+    clients = [client for client in (sqs, s3) if client is not None]
+    for client in clients:
+        client.transport.tls_context()
+        client.credentials.prepare()
+    made_up = StoredResponse(response_id="00000000-0000-4000-8000-000000000000", survey="prime", lang="fi",
+                             received_at=datetime.now(UTC), manifest_version="prime", answers={})  # fmt: skip
+    sqs.send_message_body(queue.queue_url, made_up.to_json(), {"survey": made_up.survey})
+    for client in clients:
+        client.transport.close()

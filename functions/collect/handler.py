@@ -16,9 +16,9 @@ Routing, CORS and the response dict are `gateway.respond` (what Powertools' reso
 one route, without its import cost); Powertools' Logger and Metrics stay. `handle` keeps no
 per-event state, so the local server calls it from many threads at once: the survey goes into
 each log line's `extra`, not `logger.append_keys` (the logger's keys are shared by every thread,
-and would label one request's lines with another's survey). On Lambda the SQS
-client is made at init and, under SnapStart, primed before the snapshot; the S3 client for
-manifests is made on the first manifest read (before the snapshot under SnapStart).
+and would label one request's lines with another's survey). On Lambda the SQS and S3 clients
+(signed HTTPS with the standard library, `functions/collect/clients.py`: no botocore at init)
+are made at init and, under SnapStart, primed before the snapshot.
 """
 
 from __future__ import annotations
@@ -193,7 +193,8 @@ def _origin(url: str) -> str:
 def aws_deps(env: Mapping[str, str] = os.environ) -> CollectDeps:
     """Deps from QUEUE_URL, MANIFEST_BUCKET (MANIFEST_PREFIX, MANIFEST_TTL) and SITE_ORIGIN.
 
-    The SQS client is made here; the S3 client on the first manifest read (see `S3Manifests`).
+    The clients are made here, and cheaply: no connection is opened and no credentials are looked
+    up until the first request needs them.
     """
     from functions.collect.clients import Clients
     from functions.queue import SQSQueue
@@ -203,29 +204,29 @@ def aws_deps(env: Mapping[str, str] = os.environ) -> CollectDeps:
     if missing:
         raise RuntimeError(f"collect function is missing environment variables: {', '.join(missing)}")
     site = env["SITE_ORIGIN"].rstrip("/")
-    clients = Clients()
-    manifests = S3Manifests(None, env["MANIFEST_BUCKET"], env.get("MANIFEST_PREFIX", ""),
-                            ttl_seconds=float(env.get("MANIFEST_TTL", "60")), make_client=clients.s3)  # fmt: skip
+    clients = Clients(env)
+    manifests = S3Manifests(clients.s3(), env["MANIFEST_BUCKET"], env.get("MANIFEST_PREFIX", ""),
+                            ttl_seconds=float(env.get("MANIFEST_TTL", "60")))  # fmt: skip
     return CollectDeps(manifests=manifests, queue=SQSQueue(clients.sqs(), env["QUEUE_URL"]),
                        site_url=site, allowed_origins=(_origin(site),), metrics=metrics)  # fmt: skip
 
 
 def _before_snapshot() -> None:
-    """SnapStart: make the S3 client and prime the SQS one, so a restored function starts warm.
+    """SnapStart: build what the first request would (`clients.prime`) and close every connection.
 
-    Nothing needs refreshing after a restore: no connection is opened before the snapshot,
-    credentials come from botocore's refreshing providers, and response ids from `uuid4`
-    (the OS's randomness, never a seeded generator copied into every restored copy).
+    A restored copy then starts warm and opens its own connections: a socket in the snapshot
+    would be shared by every copy restored from it. Credentials are looked up per request
+    (botocore's refreshing providers when the environment has no keys, as under SnapStart), and
+    response ids come from `uuid4` (the OS's randomness, never a seeded generator copied into
+    every restored copy); so is the retry jitter.
     """
     from functions.collect.clients import prime
     from functions.queue import SQSQueue
     from functions.s3_manifests import S3Manifests
 
-    if _AWS_DEPS is not None:
-        if isinstance(_AWS_DEPS.manifests, S3Manifests):
-            _ = _AWS_DEPS.manifests.client
-        if isinstance(_AWS_DEPS.queue, SQSQueue):
-            prime(_AWS_DEPS.queue)
+    if _AWS_DEPS is not None and isinstance(_AWS_DEPS.queue, SQSQueue):
+        manifests = _AWS_DEPS.manifests
+        prime(_AWS_DEPS.queue, manifests if isinstance(manifests, S3Manifests) else None)
 
 
 def _register_snapstart() -> None:
