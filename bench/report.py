@@ -5,8 +5,9 @@ each runs in its own process, so its peak RSS is its own); this module holds the
 budgets of issue 7 and sets them beside the peers:
 
 - ours: the full report (`Aggregator`, every question, every breakdown, weekly trend) from
-  NDJSON through `functions/report/ndjson.py` (orjson, raw counts per cell, the file split in two
-  byte ranges aggregated in two processes and merged), wall time, CPU time and peak RSS of both
+  NDJSON through `functions/report/ndjson.py` (blocks of lines decoded by msgspec into Structs
+  made from the manifest, each response counted once into its cell, the file split in two byte
+  ranges aggregated in two processes and merged), wall time, CPU time and peak RSS of both
   processes; the same in one process beside it;
 - DuckDB (bench-only: `.venv/bin/pip install duckdb`) computing NPS per touchpoint per ISO week
   from the same file, and the same narrow question as a plain `json.loads` loop.
@@ -75,7 +76,7 @@ def measure(run: Run, args: argparse.Namespace) -> None:
     validated = bench.child("validated", path, slice_)
     run.add(
         Figure(
-            "  StoredResponse.model_validate_json per line (not on this path)",
+            "  parse_response per line (not on this path)",
             validated["seconds"] / slice_ * 1e6,
             "µs",
             note=f"measured on {slice_:,} lines",

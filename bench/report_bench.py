@@ -5,11 +5,12 @@ written once to NDJSON under bench/.data/. Each measurement runs in its own proc
 peak RSS (`getrusage`) is its own:
 
 1. The full report (`Aggregator`: every question, touchpoint/language/hidden breakdowns, weekly
-   trend) read from NDJSON through `functions/report/ndjson.py`: orjson per block of lines, no
-   pydantic and no record per line, the file cut in two byte ranges aggregated in two processes
-   and merged. Then rendering HTML and JSON from the finished report. The same in one process
-   beside it, and its CPU time (user + system, the child's included) since the cores are shared.
-2. The same lines through `StoredResponse.model_validate_json` (what the stores do), on a slice,
+   trend) read from NDJSON through `functions/report/ndjson.py`: msgspec per block of lines into
+   Structs made from the manifest (`functions/report/shape.py`), no dict and no record per line,
+   the file cut in two byte ranges aggregated in two processes and merged. Then rendering HTML
+   and JSON from the finished report. The same in one process beside it, and its CPU time (user +
+   system, the child's included) since the cores are shared.
+2. The same lines through `parse_response` (what the stores do), on a slice,
    to show what validation per line would cost.
 3. The narrow question DuckDB answers, NPS per touchpoint per ISO week (Europe/Helsinki), in
    plain Python and in DuckDB over the same file; the two answers must agree.
@@ -43,12 +44,12 @@ def _cpu_seconds() -> float:
 
 def _full(path: Path, limit: int, workers: int | None = None) -> dict[str, Any]:
     """The whole file (`limit` is its line count: `responses_file(limit)`) through the report core."""
-    from functions.manifest import Manifest
+    from functions.manifest import parse_manifest
     from functions.report.html import render_html
     from functions.report.json import render_json
     from functions.report.ndjson import WORKERS, aggregate_ndjson
 
-    manifest = Manifest.model_validate(report_manifest_json())
+    manifest = parse_manifest(json.dumps(report_manifest_json()))
     cpu, started = _cpu_seconds(), time.perf_counter()
     report = aggregate_ndjson(manifest, path, workers=WORKERS if workers is None else workers).report()
     aggregated, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
@@ -71,12 +72,12 @@ def _full(path: Path, limit: int, workers: int | None = None) -> dict[str, Any]:
 
 
 def _validated(path: Path, limit: int) -> dict[str, Any]:
-    from functions.response import StoredResponse
+    from functions.response import parse_response
 
     started = time.perf_counter()
     with path.open("rb") as lines:
         for count, line in enumerate(lines, 1):
-            StoredResponse.model_validate_json(line)
+            parse_response(line)
             if count == limit:
                 break
     return {"seconds": time.perf_counter() - started, "responses": limit}

@@ -177,8 +177,8 @@ def test_hidden_values_beyond_the_cap_pool_together() -> None:
 def test_quiz_outcomes_are_distributed() -> None:
     quiz = Quiz(
         outcomes=[
-            Outcome(id="tutkija", max=4, title={"fi": "Tutkija", "sv": "Forskare"}, body_html={}),
-            Outcome(id="rakentaja", min=5, title={"fi": "Rakentaja", "sv": "Byggare"}, body_html={}),
+            Outcome(id="tutkija", max=4.0, title={"fi": "Tutkija", "sv": "Forskare"}, body_html={}),
+            Outcome(id="rakentaja", min=5.0, title={"fi": "Rakentaja", "sv": "Byggare"}, body_html={}),
         ]
     )
     outcomes = ["tutkija", "rakentaja", "rakentaja", None]

@@ -1,14 +1,16 @@
 """One streaming pass from responses to a `Report`: the pure core every report format shares.
 
 Memory is bounded by questions × (groups + CELLS), never by the number of responses. Groups
-are the whole survey, each touchpoint, language, hidden value and ISO week. The aggregator sees
-each response once, counts it into the cell (`Route`) of responses that share its touchpoint,
-language, week and hidden values, and forgets it. A cell counts raw answer values: one dict
-increment per answer, no call and no check per answer. Cells are folded into their groups at the
-end (or whenever there are CELLS of them, or RAW_VALUES distinct values in all): each distinct
-value is then checked once (`accept`) and its count added to every group the cell belongs to.
-`number` answers can take many values, so a cell hands them on every NUMBER_VALUES_PER_CELL
-distinct values; the newest comments go straight to the whole survey's list.
+are the whole survey, each touchpoint, language, hidden value and ISO week. Each response is
+counted once, into the cell (`functions/report/cells.py`) of the responses that share its
+touchpoint, language, week and hidden values; cells are folded into their groups at the end (or
+whenever there are CELLS of them, or RAW_VALUES distinct answers in all).
+
+Two ways in. `add_lines` takes a block of NDJSON lines decoded into Structs
+(`functions/report/shape.py`): the block's times are parsed and its weeks looked up in C, and a
+response's answers are counted in one C call (`_count_elements`, what `Counter.update` uses), so
+Python runs a few lines per response, not per answer. `add` (records) and `add_document` (parsed
+JSON of any shape) check each answer in Python and count into the same cells.
 
 Aggregators of consecutive slices of the responses `merge` (for `functions/report/ndjson.py`, which
 reads one file in several processes); `exact_merge` says when that equals the one-pass report.
@@ -16,20 +18,21 @@ reads one file in several processes); `exact_merge` says when that equals the on
 
 from __future__ import annotations
 
-from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
 from datetime import UTC, date, datetime, timedelta
+from operator import attrgetter, itemgetter
 from types import MappingProxyType
 from typing import Any
 
+from msgspec.structs import astuple
+
 from functions.manifest import Manifest, Question
-from functions.report import stats
+from functions.report.cells import VALUES_PER_BREAKDOWN, Cell, GroupTally
 from functions.report.filters import NO_TOUCHPOINT, Filters, ResponseRecord, report_zone
-from functions.report.model import Breakdowns, Group, Headline, OutcomeSummary, QuestionSummary, Report, Week
+from functions.report.model import Breakdowns, Group, Headline, QuestionSummary, Report, Week
+from functions.report.shape import layout
 from functions.report.tallies import (
     ChoiceTally,
-    Comments,
     LikertTally,
     NumberTally,
     ScaleTally,
@@ -38,133 +41,39 @@ from functions.report.tallies import (
     tally_for,
 )
 
+__all__ = ["VALUES_PER_BREAKDOWN", "Aggregator", "aggregate", "parse_moment"]
+
 COMMENTS_KEPT = 200
 """Newest free-text answers kept per question; the report also says how many there were in all."""
-VALUES_PER_BREAKDOWN = 50
-"""Distinct touchpoints, languages or values of one hidden field broken down at most; the rest pool as OVERFLOW."""
 OVERFLOW = "(other)"
 CELLS = 2000
 """Distinct (touchpoint, language, week, hidden values) cells counted at once before folding into groups."""
 NUMBER_VALUES_PER_CELL = 100
-"""Distinct `number` answers one cell holds before adding them to its groups."""
+"""Distinct `number` answers one cell holds (one response at a time) before adding them to its groups."""
 RAW_VALUES = 50_000
-"""Distinct raw answer values held in all cells at once (odd answers) before they are folded."""
+"""Distinct raw answers held in all cells at once (odd answers, numbers) before they are folded."""
 CHECK_EVERY = 4096
-"""Responses between two looks at RAW_VALUES."""
+"""Responses (one at a time) between two looks at RAW_VALUES; blocks of lines are looked at each."""
 ALL = Filters()
 HOUR = timedelta(hours=1) - timedelta(microseconds=1)
 """From the start of an hour to its last moment."""
 HEADLINE_TYPES = {"nps": "score", "csat": "satisfied_pct", "ces": "mean", "rating": "mean"}
-
-
-class GroupTally:
-    """The running tallies of one group of responses."""
-
-    __slots__ = ("outcomes", "responses", "tallies")
-
-    def __init__(self, tallies: dict[str, Tally], with_outcomes: bool) -> None:
-        self.responses = 0
-        self.tallies = tallies
-        self.outcomes: dict[str, int] | None = {} if with_outcomes else None
-
-    def merge(self, other: GroupTally) -> None:
-        """Add another group's counts (its tallies are a superset of this group's)."""
-        self.responses += other.responses
-        for qid, tally in self.tallies.items():
-            if qid in other.tallies:
-                tally.merge(other.tallies[qid])
-        if self.outcomes is not None and other.outcomes:
-            for outcome, count in other.outcomes.items():
-                if outcome in self.outcomes or len(self.outcomes) < VALUES_PER_BREAKDOWN:
-                    self.outcomes[outcome] = self.outcomes.get(outcome, 0) + count
-
-    def add_outcome(self, outcome: str | None, times: int = 1) -> None:
-        if self.outcomes is None or outcome is None:
-            return
-        if outcome in self.outcomes or len(self.outcomes) < VALUES_PER_BREAKDOWN:
-            self.outcomes[outcome] = self.outcomes.get(outcome, 0) + times
-
-    def result(self, manifest: Manifest) -> Group:
-        questions = {qid: tally.summary() for qid, tally in self.tallies.items()}
-        return Group(self.responses, self.responses < stats.MIN_RESPONSES, questions, self._outcomes(manifest))
-
-    def _outcomes(self, manifest: Manifest) -> OutcomeSummary | None:
-        if self.outcomes is None or manifest.quiz is None:
-            return None
-        counts = {outcome.id: self.outcomes.get(outcome.id, 0) for outcome in manifest.quiz.outcomes}
-        counts.update(self.outcomes)
-        n = sum(counts.values())
-        return OutcomeSummary(n, counts, {key: stats.pct(c, n) for key, c in counts.items()})
-
-
-RawCounts = defaultdict[Any, int]
-"""How often each raw answer value came in, in one cell (see `Route`)."""
 EMPTY: Mapping[str, str] = MappingProxyType({})
-
-
-@dataclass(frozen=True)
-class Plan:
-    """Per kind of question, what the hot loop needs: answer key, then the whole survey's text keepers."""
-
-    scales: list[str]
-    choices: list[tuple[str, str, Comments | None]]
-    multis: list[str]
-    likerts: list[tuple[str, dict[str, int]]]
-    numbers: list[str]
-    texts: list[tuple[str, Comments | None]]
-
-
-class Route:
-    """One cell: responses that share touchpoint, language, week and hidden values. Per question it
-    counts raw answer values (one dict increment per answer); `fold` checks each distinct value once
-    and adds its count to every group the cell belongs to."""
-
-    __slots__ = ("choices", "groups", "likerts", "multis", "numbers", "outcomes", "responses", "scales", "texts")
-
-    def __init__(self, groups: list[GroupTally], plan: Plan) -> None:
-        self.groups = groups
-        self.responses = 0
-        self.outcomes: RawCounts = defaultdict(int)
-        self.scales = [(qid, _counts()) for qid in plan.scales]
-        self.choices = [(qid, _counts(), other, texts) for qid, other, texts in plan.choices]
-        self.multis = [(qid, _counts()) for qid in plan.multis]
-        self.likerts = [(qid, _counts(), rows) for qid, rows in plan.likerts]
-        self.numbers = [(qid, _counts()) for qid in plan.numbers]
-        self.texts = [(qid, _counts(), texts) for qid, texts in plan.texts]
-
-    def counts(self) -> Iterator[tuple[str, RawCounts]]:
-        for kind in (self.scales, self.choices, self.multis, self.likerts, self.numbers, self.texts):
-            for entry in kind:
-                yield entry[0], entry[1]
-
-    def size(self) -> int:
-        return sum(len(counts) for _qid, counts in self.counts())
-
-    def fold(self) -> None:
-        for group in self.groups:
-            group.responses += self.responses
-            for outcome, times in self.outcomes.items():
-                group.add_outcome(outcome, times)
-        for qid, counts in self.counts():
-            self.fold_question(qid, counts)
-
-    def fold_question(self, qid: str, counts: RawCounts) -> None:
-        if counts:
-            for group in self.groups:
-                tally = group.tallies.get(qid)
-                if tally is not None:
-                    tally.add_counts(counts)
-            counts.clear()
-
-
-def _counts() -> RawCounts:
-    return defaultdict(int)
+SURVEY, RECEIVED_AT, TZINFO = attrgetter("survey"), attrgetter("received_at"), attrgetter("tzinfo")
+UTC_HOUR = itemgetter(slice(0, 13))
+"""The first 13 characters of a UTC time name its hour in every form `fromisoformat` reads."""
+LEVEL_TYPES = frozenset({int, float, str, type(None)})
+"""A likert level counted as it came (the fold checks it): no boolean, nothing without a hash."""
+Admission = Callable[[datetime, str | None, str], bool]
+CellKey = tuple[str | None, str, tuple[int, int], Any]
+"""(touchpoint, language, ISO week, hidden values: a tuple, a decoded Struct or None)."""
 
 
 class Aggregator:
-    """Feed it responses with `add` (or `add_all`, or parsed NDJSON documents with `add_document`),
-    then ask for the `report`. Two aggregators of consecutive slices of responses `merge` exactly
-    (see `exact_merge`); `order` numbers this slice's kept comments (see `Comments`)."""
+    """Feed it responses with `add` (or `add_all`), parsed NDJSON documents with `add_document`, or
+    blocks of decoded lines with `add_lines`, then ask for the `report`. Two aggregators of
+    consecutive slices of responses `merge` exactly (see `exact_merge`); `order` numbers this
+    slice's kept comments (see `Comments`)."""
 
     def __init__(self, manifest: Manifest, *, comments_kept: int = COMMENTS_KEPT, order: int = 0) -> None:
         self.manifest, self.zone = manifest, report_zone(manifest)
@@ -183,28 +92,37 @@ class Aggregator:
         """A breakdown pooled values as OVERFLOW: which ones did depends on arrival order."""
         self._weeks: dict[int, tuple[int, int]] = {}
         self._hours: dict[str, tuple[int, int]] = {}
-        self._routes: dict[tuple[str | None, str, tuple[int, int], tuple[str | None, ...]], Route] = {}
+        self._cells: dict[CellKey, Cell] = {}
         self._hidden_names = list(manifest.hidden)
-        self._plan = self._planned()
+        self._plan()
 
-    def _planned(self) -> Plan:
-        plan = Plan([], [], [], [], [], [])
-        for qid, tally in self.overall.tallies.items():
-            if isinstance(tally, ScaleTally):
-                plan.scales.append(qid)
-            elif isinstance(tally, ChoiceTally) and tally.multi:
-                plan.multis.append(qid)
-            elif isinstance(tally, ChoiceTally):
-                plan.choices.append((qid, tally.other_key, tally.other))
-            elif isinstance(tally, LikertTally):
-                plan.likerts.append((qid, {row: row_tally.high for row, row_tally in tally.rows.items()}))
-            elif isinstance(tally, NumberTally):
-                plan.numbers.append(qid)
-            elif isinstance(tally, TextTally):
-                plan.texts.append((qid, tally.comments))
-            else:  # pragma: no cover - tally_for makes no other kind
-                raise TypeError(f"no hot path for {type(tally).__name__}")
-        return plan
+    def _plan(self) -> None:
+        """Per kind of question, what the counting needs: for records and documents by kind, for
+        decoded lines by position in the line's layout (`functions/report/shape.py`)."""
+        self._layout = lines = layout(self.manifest)
+        self._columns = lines.counted + lines.numbers + lines.texts
+        column = {qid: index for index, qid in enumerate(self._columns)}
+        tallies = self.overall.tallies
+        self._scales = [(qid, column[qid]) for qid, t in tallies.items() if isinstance(t, ScaleTally)]
+        self._choices = [
+            (qid, column[qid], t.other_key, t.other)
+            for qid, t in tallies.items()
+            if isinstance(t, ChoiceTally) and not t.multi
+        ]
+        self._multis = [(qid, column[qid]) for qid, t in tallies.items() if isinstance(t, ChoiceTally) and t.multi]
+        self._likerts = [(qid, column[qid], list(t.rows)) for qid, t in tallies.items() if isinstance(t, LikertTally)]
+        self._likert_ids = frozenset(qid for qid, _index, _rows in self._likerts)
+        self._numbers = [(qid, column[qid]) for qid, t in tallies.items() if isinstance(t, NumberTally)]
+        self._texts = [(qid, column[qid], t.comments) for qid, t in tallies.items() if isinstance(t, TextTally)]
+        numbers_end = len(lines.counted) + len(lines.numbers)
+        keepers = {qid: comments for qid, _index, comments in self._texts}
+        self._line_texts = [(numbers_end + i, keepers.get(qid)) for i, qid in enumerate(lines.texts)]
+        others = {qid: other for qid, _index, _key, other in self._choices}
+        texts_end = numbers_end + len(lines.texts)
+        self._line_others = [
+            (lines.counted.index(qid), texts_end + i, others.get(qid)) for i, qid in enumerate(lines.others)
+        ]
+        self._line_tail = numbers_end if lines.texts or lines.others else None
 
     def _group(self, keep_comments: bool = False, headline_only: bool = False) -> GroupTally:
         questions = self.headline if headline_only else self.questions
@@ -238,11 +156,11 @@ class Aggregator:
             week = self._weeks[slot] = (year, number)
         return week
 
-    def _hour_week(self, stamp: str, moment: datetime) -> tuple[int, int]:
+    def _hour_week(self, stamp: str, moment: datetime, utc: bool) -> tuple[int, int]:
         """The week of `moment`; remembered for its whole UTC hour when the stamp is UTC and the report
         timezone keeps one offset and one week for all of that hour (so not across a week's end)."""
         week = self._week(moment)
-        if stamp[-1:] == "Z":
+        if utc:
             start = moment.replace(minute=0, second=0, microsecond=0)
             first, last = start.astimezone(self.zone), (start + HOUR).astimezone(self.zone)
             if first.utcoffset() == last.utcoffset() and first.isocalendar()[:2] == last.isocalendar()[:2] == week:
@@ -251,30 +169,110 @@ class Aggregator:
                 self._hours[stamp[:13]] = week
         return week
 
-    def _route(self, key: tuple[str | None, str, tuple[int, int], tuple[str | None, ...]]) -> Route:
-        """The groups a response with these traits belongs to, counted through one new cell."""
-        if len(self._routes) >= CELLS:
+    def _cell(self, key: CellKey) -> Cell:
+        """The cell of responses with these traits, new, with the groups it folds into."""
+        if len(self._cells) >= CELLS:
             self.fold()
         tp, lang, week, hidden = key
+        if hidden is None:
+            hidden = (None,) * len(self._hidden_names)
+        elif hidden.__class__ is not tuple:
+            hidden = astuple(hidden)
         groups = [
             self.overall,
             self._member(self.by_touchpoint, tp or NO_TOUCHPOINT),
             self._member(self.by_language, lang),
         ]
-        for (_name, values), value in zip(self.by_hidden.items(), hidden, strict=True):
+        for values, value in zip(self.by_hidden.values(), hidden, strict=True):
             if value:
                 groups.append(self._member(values, value))
         if week not in self.by_week:
             self.by_week[week] = self._group(headline_only=True)
         groups.append(self.by_week[week])
-        route = self._routes[key] = Route(groups, self._plan)
-        return route
+        counted = len(self._layout.counted) + len(self._layout.numbers)
+        cell = self._cells[key] = Cell(groups, self._columns, counted)
+        return cell
 
     def fold(self) -> None:
         """Add every cell into its groups and start over: at the end, or when cells grow too many."""
-        for route in self._routes.values():
-            route.fold()
-        self._routes.clear()
+        for cell in self._cells.values():
+            cell.fold(self._likert_ids)
+        self._cells.clear()
+
+    def _span(self, first: datetime, last: datetime) -> None:
+        if self.first is None or first < self.first:
+            self.first = first
+        if self.last is None or last > self.last:
+            self.last = last
+
+    def add_lines(self, lines: list[Any], admits: Admission | None = None) -> None:
+        """Decoded NDJSON lines (`shape.LineShape`), other surveys' skipped, those `admits` refuses too.
+
+        Every time is parsed before anything is counted, so a ValueError (a `received_at` that is no
+        time) leaves the aggregator as it was: the reader then finds the line."""
+        survey = self.manifest.id
+        if list(map(SURVEY, lines)).count(survey) != len(lines):
+            lines = [line for line in lines if line.survey == survey]
+        stamps = list(map(RECEIVED_AT, lines))
+        moments = list(map(datetime.fromisoformat, stamps))
+        utc = set(map(TZINFO, moments)) == {UTC}
+        if not utc:  # naive: the stores write UTC
+            moments = [moment if moment.tzinfo else moment.replace(tzinfo=UTC) for moment in moments]
+        if admits is not None:
+            kept = [
+                i
+                for i, (line, moment) in enumerate(zip(lines, moments, strict=True))
+                if admits(moment, line.tp, line.lang)
+            ]
+            lines, stamps, moments = [lines[i] for i in kept], [stamps[i] for i in kept], [moments[i] for i in kept]
+        if not lines:
+            return
+        if utc:
+            hours = self._hours
+            weeks: list[Any] = list(map(hours.get, map(UTC_HOUR, stamps)))
+            if None in weeks:  # a new hour: the first of its lines fills the cache for the rest
+                for i, week in enumerate(weeks):
+                    if week is None:
+                        weeks[i] = hours.get(stamps[i][:13]) or self._hour_week(stamps[i], moments[i], True)
+        else:
+            weeks = list(map(self._week, moments))
+        self._span(min(moments), max(moments))
+        self._count_lines(lines, weeks, moments)
+        self.added += len(lines)
+        if sum(cell.size() for cell in self._cells.values()) > RAW_VALUES:
+            self.fold()
+
+    def _count_lines(self, lines: list[Any], weeks: list[tuple[int, int]], moments: list[datetime]) -> None:
+        """The hot path: per response a cell lookup and one C call counting its answers."""
+        cell_of, tail = self._cells.get, self._line_tail
+        quiz = self.manifest.quiz is not None
+        for line, week, moment in zip(lines, weeks, moments, strict=True):
+            key = (line.tp, line.lang, week, line.hidden)
+            cell = cell_of(key)
+            if cell is None:
+                cell = self._cell(key)
+            cell.responses += 1
+            answers = astuple(line.answers)
+            for column, answer in zip(cell.counted, answers, strict=False):  # unanswered is None, dropped by the fold
+                column[answer] += 1
+            if tail is not None and any(answers[tail:]):  # only a non-blank text counts or is kept
+                self._keep_texts(cell, answers, moment, line.tp, line.lang)
+            if quiz and line.outcome is not None:
+                cell.outcomes[line.outcome] += 1
+
+    def _keep_texts(self, cell: Cell, answers: tuple[Any, ...], moment: datetime, tp: str | None, lang: str) -> None:
+        for position, keeper in self._line_texts:
+            value = answers[position]
+            if value is True:
+                cell.columns[position][True] += 1
+            elif isinstance(value, str) and value.strip():
+                cell.columns[position][True] += 1
+                if keeper is not None:
+                    keeper.add_text(value, moment, tp, lang)
+        for choice, position, keeper in self._line_others:
+            text = answers[position]
+            if answers[choice] == "other" and keeper is not None and isinstance(text, str) and text.strip():
+                keeper.add_text(text, moment, tp, lang)
 
     def add(self, response: ResponseRecord) -> None:
         moment = response.received_at
@@ -292,7 +290,7 @@ class Aggregator:
             moment = moment.replace(tzinfo=UTC)
         week = self._hours.get(stamp[:13]) if stamp[-1:] == "Z" else None  # UTC: 13 characters name the hour
         if week is None:
-            week = self._hour_week(stamp, moment)
+            week = self._hour_week(stamp, moment, stamp[-1:] == "Z")
         self._add(
             moment,
             week,
@@ -313,7 +311,7 @@ class Aggregator:
         answers: Mapping[str, Any],
         outcome: str | None,
     ) -> None:
-        """The hot path: one dict increment per answer into the response's cell, no call per answer."""
+        """One response of any shape: each answer checked here, counted into the response's cell."""
         self.added += 1
         if self.first is None or moment < self.first:
             self.first = moment
@@ -321,66 +319,57 @@ class Aggregator:
             self.last = moment
         names = self._hidden_names
         key = (tp, lang, week, (hidden.get(names[0]),) if len(names) == 1 else tuple(map(hidden.get, names)))
-        route = self._routes.get(key)
-        if route is None:
-            route = self._route(key)
-        route.responses += 1
+        cell = self._cells.get(key)
+        if cell is None:
+            cell = self._cell(key)
+        cell.responses += 1
         if outcome is not None:
-            route.outcomes[outcome] += 1
-        get = answers.get
-        for qid, counts in route.scales:
+            cell.outcomes[outcome] += 1
+        columns, get = cell.columns, answers.get
+        for qid, index in self._scales:
             value = get(qid)
             if value.__class__ is int:
-                counts[value] += 1  # out-of-scale values are dropped by the fold
+                columns[index][value] += 1  # out-of-scale values are dropped by the fold
             elif isinstance(value, float) and value.is_integer():
-                counts[int(value)] += 1
-        for qid, counts, other_key, others in route.choices:
+                columns[index][int(value)] += 1
+        for qid, index, other_key, others in self._choices:
             value = get(qid)
             if isinstance(value, str):
-                counts[value] += 1
+                columns[index][value] += 1
                 if value == "other" and others is not None:
                     text = get(other_key)
                     if isinstance(text, str) and text.strip():
                         others.add_text(text, moment, tp, lang)
-        for qid, counts in route.multis:
+        for qid, index in self._multis:
             value = get(qid)
             if isinstance(value, list):
                 try:
-                    counts[tuple(value)] += 1
+                    columns[index][tuple(value)] += 1
                 except TypeError:  # unhashable items: only option ids (str) count anyway
-                    counts[tuple(item for item in value if isinstance(item, str))] += 1
-        for qid, counts, rows in route.likerts:
+                    columns[index][tuple(item for item in value if isinstance(item, str))] += 1
+        for qid, index, rows in self._likerts:
             value = get(qid)
             if isinstance(value, dict):
-                found = False
-                for row, level in value.items():
-                    high = rows.get(row)
-                    if high is None:
-                        continue
-                    if level.__class__ is not int:
-                        if not isinstance(level, float) or not level.is_integer():
-                            continue
-                        level = int(level)
-                    if 1 <= level <= high:
-                        counts[(row, level - 1)] += 1
-                        found = True
-                if found:
-                    counts[None] += 1
-        for qid, counts in route.numbers:
+                levels = tuple(map(value.get, rows))  # in row order, as a decoded line's
+                if not LEVEL_TYPES.issuperset(map(type, levels)):  # True would count as 1; a list has no hash
+                    levels = tuple(level if level.__class__ in LEVEL_TYPES else None for level in levels)
+                columns[index][levels] += 1
+        for qid, index in self._numbers:
             value = get(qid)
             if value.__class__ is int or value.__class__ is float:  # bool is neither; NaN is dropped by the fold
-                counts[value] += 1
-                if len(counts) > NUMBER_VALUES_PER_CELL:
-                    route.fold_question(qid, counts)
-        for qid, counts, texts in route.texts:
+                column = columns[index]
+                column[value] += 1
+                if len(column) > NUMBER_VALUES_PER_CELL:
+                    cell.fold_column(index)
+        for qid, index, texts in self._texts:
             value = get(qid)
             if value is True:
-                counts[True] += 1
+                columns[index][True] += 1
             elif isinstance(value, str) and value.strip():
-                counts[True] += 1
+                columns[index][True] += 1
                 if texts is not None:
                     texts.add_text(value, moment, tp, lang)
-        if not self.added % CHECK_EVERY and sum(route.size() for route in self._routes.values()) > RAW_VALUES:
+        if not self.added % CHECK_EVERY and sum(cell.size() for cell in self._cells.values()) > RAW_VALUES:
             self.fold()
 
     def add_all(self, responses: Iterable[ResponseRecord]) -> Aggregator:

@@ -1,8 +1,10 @@
 """A report straight from an NDJSON export (`palaute export`): the fast path for big files.
 
-Each line is parsed with orjson and handed to `Aggregator.add_document` as it is: no pydantic
-validation and no record object per line (the aggregator checks each distinct answer value
-anyway). A line that is not JSON, or not a response, stops the report with its file and line
+Blocks of about BLOCK bytes of whole lines are decoded in one msgspec call into Structs made
+from the manifest (`functions/report/shape.py`) and counted by `Aggregator.add_lines`: no
+`StoredResponse` and no dict per line, each distinct answer value checked once when the counts
+are folded. A line of another shape goes through orjson and `Aggregator.add_document`, which takes
+any shape. A line that is not JSON, or not a response, stops the report with its file and line
 number. Lines of other surveys are skipped (an export may hold every survey).
 
 With `workers` > 1 the file is cut into that many byte ranges on line boundaries; the first is
@@ -14,25 +16,28 @@ so the report is always exactly the one-pass report.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import multiprocessing
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import orjson
-from pydantic import ValidationError
 
 from functions.manifest import Manifest
 from functions.report.aggregate import ALL, Aggregator, parse_moment
 from functions.report.filters import Filters, report_zone
 from functions.report.model import Report
-from functions.response import StoredResponse
+from functions.report.shape import LineShape
+from functions.response import ResponseInvalid, StoredResponse, parse_response
 
 BLOCK = 1 << 20
-"""Bytes of whole lines parsed in one orjson call."""
+"""Bytes of whole lines decoded in one msgspec call."""
 WORKERS = 2
 """Processes by default: the Lambda function (≥ 1,769 MB) and the machines we measure have two cores."""
 
@@ -106,8 +111,9 @@ def byte_ranges(path: Path, parts: int) -> list[tuple[int, int]]:
 
 def aggregate_range(manifest: Manifest, path: Path, start: int, end: int, filters: Filters = ALL) -> Aggregator:
     """The aggregator of the lines in [start, end) (`start` at a line's beginning)."""
-    aggregator, keep = Aggregator(manifest, order=start), document_filter(manifest, filters)
-    with path.open("rb") as file:
+    reader = _Reader(manifest, filters, path)
+    aggregator = Aggregator(manifest, order=start)
+    with path.open("rb") as file, _without_cycle_collection():
         file.seek(start)
         offset = start
         while offset < end:
@@ -121,40 +127,84 @@ def aggregate_range(manifest: Manifest, path: Path, start: int, end: int, filter
                 else:
                     file.seek(offset + cut)
                     block = block[:cut]
-            _add_block(aggregator, manifest.id, block, keep, path, offset)
+            reader.add_block(aggregator, block, offset)
             offset += len(block)
     aggregator.fold()
     return aggregator
 
 
-def _add_block(aggregator: Aggregator, survey: str, block: bytes, keep: Any, path: Path, offset: int) -> None:
-    """Parse a block of whole lines in one orjson call (as one JSON array) and add its responses;
-    a block that does not parse so (a blank or bad line) is taken line by line."""
-    lines = block.rstrip()
+@contextmanager
+def _without_cycle_collection() -> Iterator[None]:
+    """Reading makes millions of short-lived containers and no reference cycles: the cyclic garbage
+    collector would only walk them over and over (a tenth of the time), so it waits till the end."""
+    enabled = gc.isenabled()
+    gc.disable()
     try:
-        documents = orjson.loads(b"[" + lines.replace(b"\n", b",") + b"]")
-        if len(documents) != lines.count(b"\n") + 1:  # a line holding two values, or none
-            documents = None
-    except orjson.JSONDecodeError:
-        documents = None
-    if documents is not None:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+class _Reader:
+    """Blocks of lines into an aggregator: decoded whole into Structs (`functions/report/shape.py`)
+    and counted in C; a block that does not decode so (a blank line, a line of another shape or
+    no JSON) is taken line by line, each line that does not decode through orjson and
+    `Aggregator.add_document`, which counts any shape and names the line that is no response."""
+
+    def __init__(self, manifest: Manifest, filters: Filters, path: Path) -> None:
+        self.survey, self.path = manifest.id, path
+        self.decoder = LineShape(manifest).decoder
+        self.keep = document_filter(manifest, filters)
+        self.admits = None if filters == ALL else filters.admission(report_zone(manifest))
+
+    def add_block(self, aggregator: Aggregator, block: bytes, offset: int) -> None:
+        if self.decoder is not None:
+            try:
+                lines = self.decoder.decode_lines(block)  # skips blank lines; reads two values on one line
+                if _one_per_line(block, len(lines)):
+                    aggregator.add_lines(lines, self.admits)  # all or nothing (see add_lines)
+                    return
+            except (msgspec.DecodeError, ValueError):  # ValidationError is a DecodeError
+                pass
+        decoded: list[tuple[int, bytes, Any]] = []  # lines that decode, added in a batch before the next that does not
+        for number, line in enumerate(block.splitlines(), 1):
+            if self.decoder is not None:
+                try:
+                    decoded.append((number, line, self.decoder.decode(line)))
+                    continue
+                except (msgspec.DecodeError, ValueError):
+                    pass
+            self._add_decoded(aggregator, decoded, offset)
+            self._add_document(aggregator, line, number, offset)
+        self._add_decoded(aggregator, decoded, offset)
+
+    def _add_decoded(self, aggregator: Aggregator, decoded: list[tuple[int, bytes, Any]], offset: int) -> None:
         try:
-            add = aggregator.add_document
-            for document in documents:
-                if document["survey"] == survey and (keep is None or keep(document)):
-                    add(document)
-            return
-        except (KeyError, TypeError, ValueError, AttributeError):
-            pass  # find the line below; an error stops the report, so what was added does not matter
-    add = aggregator.add_document if documents is None else Aggregator(aggregator.manifest).add_document
-    for number, line in enumerate(block.splitlines(), 1):
+            aggregator.add_lines([line for _number, _text, line in decoded], self.admits)
+        except ValueError:  # a time that is no time: find its line (nothing was added)
+            for number, text, line in decoded:
+                try:
+                    aggregator.add_lines([line], self.admits)
+                except ValueError:
+                    self._add_document(aggregator, text, number, offset)
+        decoded.clear()
+
+    def _add_document(self, aggregator: Aggregator, line: bytes, number: int, offset: int) -> None:
         try:
             document = orjson.loads(line)
-            if document["survey"] == survey and (keep is None or keep(document)):
-                add(document)  # or, when the block was added up to an error, only check it
+            if document["survey"] == self.survey and (self.keep is None or self.keep(document)):
+                aggregator.add_document(document)
         except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as err:
             if line.strip():
-                raise NdjsonError(f"{path}:{_line_number(path, offset) + number}: {_problem(err)}") from None
+                raise NdjsonError(f"{self.path}:{_line_number(self.path, offset) + number}: {_problem(err)}") from None
+
+
+def _one_per_line(block: bytes, values: int) -> bool:
+    """Whether `values` decoded values were one per line: each ends a line (a value is an object,
+    and no text in JSON holds a raw newline), but for the last one when the block has no final newline."""
+    ends = block.count(b"}\n") + (not block.endswith(b"\n"))
+    return values == ends or values == ends + block.count(b"}\r\n")
 
 
 def document_filter(manifest: Manifest, filters: Filters) -> Any:
@@ -177,11 +227,9 @@ def file_responses(survey: str, path: Path) -> Iterator[StoredResponse]:
             if not line.strip():
                 continue
             try:
-                response = StoredResponse.model_validate_json(line)
-            except ValidationError as err:
-                first = err.errors()[0]
-                where = ".".join(str(part) for part in first.get("loc", ()))
-                what = f"{where}: {first.get('msg')}" if where else f"not a response ({first.get('msg')})"
+                response = parse_response(line)
+            except ResponseInvalid as err:
+                what = f"{err.where}: {err.problem}" if err.where else f"not a response ({err.problem})"
                 raise NdjsonError(f"{path}:{number}: {what}") from None
             if response.survey == survey:
                 yield response

@@ -9,7 +9,7 @@ skipped rather than trusted.
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import datetime
 from fractions import Fraction
 from typing import Any, Protocol
@@ -37,15 +37,13 @@ EXTRA_KEYS_CAP = 100
 
 
 class Tally(Protocol):
-    """`accept` checks and normalises an answer once per response (None: skip it); `hit` counts the
-    accepted value. The aggregator calls `accept` once and `hit` on every group the response is in."""
+    """The aggregator counts raw answers per cell and hands each tally {raw answer: how often}:
+    `add_counts` checks each distinct answer once (`accept`: None means skip it) and counts it."""
 
     def accept(self, answer: object) -> Any: ...
 
-    def hit(self, value: Any, response: ResponseRecord) -> None: ...
-
     def add_counts(self, counts: Counts) -> None:
-        """Count raw answers given as {answer: how often} (each checked once, as `accept` would)."""
+        """Count raw answers given as {answer: how often} (each checked once, with `accept`)."""
         ...
 
     def merge(self, other: Any) -> None:
@@ -57,13 +55,6 @@ class Tally(Protocol):
 
 Counts = Mapping[Any, int]
 """How often each raw answer value came in (the aggregator counts raw values per cell, then folds)."""
-
-
-def add(tally: Tally, answer: object, response: ResponseRecord) -> None:
-    """Count one answer (accept, then hit): for a tally on its own."""
-    value = tally.accept(answer)
-    if value is not None:
-        tally.hit(value, response)
 
 
 def scale_bounds(question: Question) -> tuple[int, int]:
@@ -129,11 +120,8 @@ class ScaleTally:
         assert isinstance(answer, int)
         return answer - self.low if self.low <= answer <= self.high else None
 
-    def hit(self, index: int, response: ResponseRecord | None = None) -> None:
-        self.counts[index] += 1
-
     def merge(self, other: ScaleTally) -> None:
-        counts = self.counts  # in place: `counter` closures hold this very list
+        counts = self.counts
         for index, count in enumerate(other.counts):
             counts[index] += count
 
@@ -144,21 +132,6 @@ class ScaleTally:
             index = self.accept(answer)
             if index is not None:
                 tally[index] += times
-
-    def counter(self) -> Callable[[object, ResponseRecord], None]:
-        """accept + hit in one call with everything in local variables: the hot path for scales."""
-        counts, low, high, accept = self.counts, self.low, self.high, self.accept
-
-        def count(answer: object, response: ResponseRecord) -> None:
-            if answer.__class__ is int:
-                if low <= answer <= high:
-                    counts[answer - low] += 1
-            else:
-                index = accept(answer)
-                if index is not None:
-                    counts[index] += 1
-
-        return count
 
     def by_value(self) -> dict[int, int]:
         return {self.low + i: c for i, c in enumerate(self.counts)}
@@ -234,28 +207,11 @@ class ChoiceTally:
                 for option in value:
                     self._count(option, times)
 
-    def keep(self, value: str | frozenset[str], response: ResponseRecord) -> None:
-        """Keep the "other" text (only the whole-survey tally keeps texts; counting is separate)."""
-        if value == "other" and self.other is not None:
-            text = response.answers.get(self.other_key)
-            if isinstance(text, str) and text.strip():
-                self.other.add(text, response)
-
     def accept(self, answer: object) -> str | frozenset[str] | None:
         if self.multi:
             chosen = frozenset(a for a in answer if isinstance(a, str)) if isinstance(answer, list) else None
             return chosen or None
         return answer if isinstance(answer, str) else None
-
-    def hit(self, value: str | frozenset[str], response: ResponseRecord) -> None:
-        self.n += 1
-        if isinstance(value, str):
-            self._count(value)
-            if self.other is not None:
-                self.keep(value, response)
-            return
-        for option in value:
-            self._count(option)
 
     def summary(self) -> QuestionSummary:
         pct = {option: stats.pct(count, self.n) for option, count in self.counts.items()}
@@ -284,19 +240,21 @@ class LikertTally:
                 found.append((row_id, index))
         return found or None
 
-    def hit(self, value: list[tuple[str, int]], response: ResponseRecord) -> None:
-        rows = self.rows
-        for row_id, index in value:
-            rows[row_id].counts[index] += 1
-        self.n += 1
-
     def add_counts(self, counts: Counts) -> None:
-        """Fold raw counts keyed (row id, scale index) per row, and None for answers with any row."""
-        for key, times in counts.items():
-            if key is None:
+        """Fold raw counts keyed by a tuple of the answer's levels in row order (None: row not
+        answered); any other key is no likert answer. An answer counts when any of its rows does."""
+        rows = list(self.rows.values())
+        for levels, times in counts.items():
+            if levels.__class__ is not tuple or len(levels) != len(rows):
+                continue
+            found = False
+            for tally, level in zip(rows, levels, strict=True):
+                index = tally.accept(level)
+                if index is not None:
+                    tally.counts[index] += times
+                    found = True
+            if found:
                 self.n += times
-            else:
-                self.rows[key[0]].counts[key[1]] += times
 
     def merge(self, other: LikertTally) -> None:
         self.n += other.n
@@ -323,19 +281,6 @@ class NumberTally:
         if isinstance(answer, bool) or not isinstance(answer, int | float) or answer != answer:  # NaN
             return None
         return answer
-
-    def hit(self, answer: float, response: ResponseRecord | None = None) -> None:
-        self.n += 1
-        self.total += answer if answer.__class__ is int else Fraction(answer)
-        if self.low is None or answer < self.low:
-            self.low = answer
-        if self.high is None or answer > self.high:
-            self.high = answer
-        values = self.values
-        if values.digits is None and answer in values.counts:  # the common case: a value seen before
-            values.counts[answer] += 1
-        else:
-            values.add(answer)
 
     def add_counts(self, counts: Counts) -> None:
         """Fold raw counts: each distinct number once, with how often it came."""
@@ -389,19 +334,10 @@ class TextTally:
             return answer if answer.strip() else None
         return True if answer is True else None
 
-    def hit(self, answer: str | bool, response: ResponseRecord) -> None:
-        self.n += 1
-        if self.comments is not None and isinstance(answer, str):
-            self.comments.add(answer, response)
-
-    def keep(self, answer: str | bool, response: ResponseRecord) -> None:
-        """Keep the text without counting it (the count arrives by `merge`)."""
-        if self.comments is not None and isinstance(answer, str):
-            self.comments.add(answer, response)
-
     def add_counts(self, counts: Counts) -> None:
-        """The aggregator counts accepted answers only (under the key True): texts are kept as they come."""
-        self.n += sum(counts.values())
+        """Free text comes counted under the key True (its texts are kept as they come, see
+        `Comments`); consent comes as raw answers, of which only True (or a text) counts."""
+        self.n += sum(times for answer, times in counts.items() if self.accept(answer) is not None)
 
     def merge(self, other: TextTally) -> None:
         self.n += other.n

@@ -1,0 +1,115 @@
+"""A response line as the report reads it: msgspec Structs made from the manifest, decoded in C.
+
+Each counted answer arrives as a hashable value (a number, a text, a tuple of option ids, a likert
+Struct), so the aggregator counts a response's answers in one C call and checks each distinct
+value once, when folding (`functions/report/aggregate.py`). The types are what the counting can
+take unchecked, no narrower: a line they do not fit (a boolean where a scale is expected, a list
+of objects, a number past 64 bits) fails to decode, and the reader takes that line the general way
+(orjson and `Aggregator.add_document`), so it is counted, skipped or reported exactly as before.
+Booleans are kept out of every counted type but consent's because True == 1 would share a count.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+import msgspec
+
+from functions.manifest import Manifest, Question
+
+SCALAR = int | float | str | None
+"""A counted answer that is no list or object; booleans are left to the general path."""
+NUMBER = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)] | float | str | None
+"""orjson reads an integer past 64 bits as a float: a line with one past 63 goes the general path."""
+COUNTED_TYPES = {"nps", "csat", "ces", "rating", "single_choice", "multi_choice", "likert", "consent"}
+TEXT_TYPES = {"text", "email"}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The order of a line's answers (`msgspec.structs.astuple` of its Answers Struct): answers counted
+    by value, then `number` answers, then free text (text, email, then each `<id>.other`). Plain
+    data, so an aggregator that holds it still pickles (the Structs themselves are made per process)."""
+
+    counted: tuple[str, ...]
+    numbers: tuple[str, ...]
+    texts: tuple[str, ...]
+    others: tuple[str, ...]
+    """single_choice questions with an "other" text; their `<id>.other` fields close the line."""
+
+    @property
+    def width(self) -> int:
+        return len(self.counted) + len(self.numbers) + len(self.texts) + len(self.others)
+
+
+def layout(manifest: Manifest) -> Layout:
+    questions = [q for q in manifest.questions if q.answers]
+    others = tuple(q.id for q in questions if q.type == "single_choice" and q.other)
+    return Layout(
+        tuple(q.id for q in questions if q.type in COUNTED_TYPES),
+        tuple(q.id for q in questions if q.type == "number"),
+        tuple(q.id for q in questions if q.type in TEXT_TYPES),
+        others,
+    )
+
+
+class LineShape:
+    """The decoder of NDJSON lines into Structs laid out as `layout(manifest)`; `decoder` is None when
+    the answers cannot be laid out so (an `<id>.other` key that is also a question's id)."""
+
+    def __init__(self, manifest: Manifest) -> None:
+        self.layout = layout(manifest)
+        by_id = {q.id: q for q in manifest.questions}
+        names = [*self.layout.counted, *self.layout.numbers, *self.layout.texts]
+        names += [qid + ".other" for qid in self.layout.others]
+        self.decoder: msgspec.json.Decoder[Any] | None = None
+        if len(set(names)) != len(names):
+            return
+        fields: list[tuple[str, Any, Any]] = []
+        for position, name in enumerate(names):
+            question = by_id.get(name) if position < len(names) - len(self.layout.others) else None
+            fields.append((f"a{position}", _answer_type(question), None))
+        answers = msgspec.defstruct("Answers", fields, rename={f"a{i}": name for i, name in enumerate(names)}, gc=False)
+        hidden = msgspec.defstruct(
+            "Hidden",
+            [(f"h{i}", str | None, None) for i in range(len(manifest.hidden))],
+            rename={f"h{i}": name for i, name in enumerate(manifest.hidden)},
+            frozen=True,
+            gc=False,
+        )
+        line = msgspec.defstruct(
+            "Line",
+            [
+                ("survey", str),
+                ("received_at", str),
+                ("lang", str),
+                ("tp", str | None, None),
+                ("hidden", hidden | None, None),
+                ("answers", answers, msgspec.field(default_factory=answers)),
+                ("outcome", str | None, None),
+            ],
+            gc=False,
+        )
+        self.decoder = msgspec.json.Decoder(line)
+
+
+def _answer_type(question: Question | None) -> Any:
+    if question is None or question.type in TEXT_TYPES:
+        return Any  # free text: looked at only when present, never counted by value
+    if question.type == "number":
+        return NUMBER
+    if question.type == "consent":
+        return bool | None
+    if question.type == "multi_choice":
+        return tuple[str, ...] | SCALAR
+    if question.type == "likert":
+        rows = msgspec.defstruct(
+            "Likert",
+            [(f"r{i}", SCALAR, None) for i in range(len(question.rows))],
+            rename={f"r{i}": row.id for i, row in enumerate(question.rows)},
+            frozen=True,
+            gc=False,
+        )
+        return rows | SCALAR
+    return SCALAR
