@@ -21,6 +21,7 @@ import re
 import socket
 import sys
 import threading
+import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,6 +39,8 @@ READ_LIMIT = 1024 * 1024
 DRAIN_LIMIT = 10 * 1024 * 1024
 """An oversized body is read and dropped up to this (API Gateway's own cap), so the client gets its
 413 instead of a connection reset; beyond it the connection is simply closed."""
+LINGER_SECONDS = 1.0
+"""How long input still arriving after a refusal is read and dropped before the connection closes."""
 
 
 @dataclass(frozen=True)
@@ -119,8 +122,9 @@ class _RequestHandler(BaseHTTPRequestHandler):
         return answer
 
     def _dispatch(self) -> None:
+        self._unread = False
         if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
-            self.close_connection = True  # the unread chunks would be taken for the next request
+            self.close_connection = self._unread = True  # the chunks would be taken for the next request
             self._write(Reply(411, [("Content-Type", "text/plain")], b"Send a Content-Length.\n"))
             return
         try:
@@ -128,7 +132,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
         except ValueError:
             length = -1
         if length < 0:
-            self.close_connection = True
+            self.close_connection = self._unread = True
             self._write(Reply(400, [("Content-Type", "text/plain")], b"Bad Content-Length.\n"))
             return
         body = self.rfile.read(min(length, READ_LIMIT + 1))
@@ -144,6 +148,7 @@ class _RequestHandler(BaseHTTPRequestHandler):
     def _drain(self, remaining: int) -> None:
         self.close_connection = True
         if remaining > DRAIN_LIMIT:
+            self._unread = True
             return
         while remaining > 0:
             chunk = self.rfile.read(min(remaining, 64 * 1024))
@@ -162,6 +167,25 @@ class _RequestHandler(BaseHTTPRequestHandler):
         self.end_headers()
         if self.command != "HEAD":
             self.wfile.write(reply.body)
+        if self._unread:
+            self._linger()
+
+    def _linger(self) -> None:
+        """Half-close, then drop what the client is still sending, for a moment (RFC 9112 §9.6).
+
+        Closing a socket with input still unread makes the kernel answer with a reset, and a reset
+        can destroy the reply in the client's buffers before it is read: the client would see a
+        broken pipe instead of its 411 or 413.
+        """
+        self.wfile.flush()
+        deadline = time.monotonic() + LINGER_SECONDS
+        try:
+            self.connection.shutdown(socket.SHUT_WR)
+            self.connection.settimeout(LINGER_SECONDS)
+            while time.monotonic() < deadline and self.connection.recv(64 * 1024):
+                pass
+        except OSError:
+            pass  # reset or timed out: either way there is nothing more to wait for
 
     do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _dispatch
 
