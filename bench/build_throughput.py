@@ -110,7 +110,30 @@ def measure_ours(run: Run, n: int, specs: Path, themes: Path, out: Path, runs: i
         )
     )
     _library_rebuilds(run, label, specs, themes, out)
+    _serial_cpu(run, label, specs, themes, out.parent / f"serial-{n}")
     return Sizes(cold_t.median, noop.median, changed_t.median, pages, cpu)
+
+
+SERIAL_SAMPLE = 200
+"""Surveys built one after another in this process for the per-survey CPU figure."""
+
+
+def _serial_cpu(run: Run, label: str, specs: Path, themes: Path, out: Path) -> None:
+    """CPU per survey built serially in this process, after a warm-up survey: no start-up, no workers, and
+    CPU time, so the figure holds on a machine other work is loading too (median of 3)."""
+    from site_builder.build import BuildOptions, _build_chunk
+
+    options = BuildOptions(themes, "https://surveys.example.org", "https://api.example.org")
+    paths = sorted(specs.glob("*.yaml"))[: SERIAL_SAMPLE + 1]
+    samples = []
+    for _ in range(3):
+        shutil.rmtree(out, ignore_errors=True)
+        _build_chunk(paths[:1], options, out)
+        start = time.process_time()
+        _build_chunk(paths[1:], options, out)
+        samples.append((time.process_time() - start) / (len(paths) - 1))
+    shutil.rmtree(out, ignore_errors=True)
+    run.add(Figure(f"  serial in-process CPU per survey, {label}", statistics.median(samples) * 1000, "ms"))
 
 
 def _library_rebuilds(run: Run, label: str, specs: Path, themes: Path, out: Path) -> None:

@@ -7,6 +7,7 @@ of the last build live in `<out>/.palaute-build.json`.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -99,7 +100,7 @@ def load_survey(path: Path, themes_dir: Path) -> tuple[SurveySpec, Manifest, The
 def _clear_templates() -> None:
     render = sys.modules.get("site_builder.render")  # not loaded yet: nothing to clear (and nothing to import)
     if render is not None:
-        render.environment.cache_clear()
+        render.forget_templates()
 
 
 def _build_one(path: Path, options: BuildOptions, out_dir: Path) -> tuple[str, int | list[Problem]]:
@@ -145,9 +146,14 @@ def build_surveys(paths: list[Path], options: BuildOptions, out_dir: Path) -> It
     chunks = [[path for group in groups[i : i + size] for path in group] for i in range(0, len(groups), size)]
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        for results in pool.map(_build_chunk, chunks, [options] * len(chunks), [out_dir] * len(chunks)):
-            yield from results
+    gc.collect()
+    gc.freeze()  # what the workers inherit is never garbage: their collector skips it (and leaves its pages shared)
+    try:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            for results in pool.map(_build_chunk, chunks, [options] * len(chunks), [out_dir] * len(chunks)):
+                yield from results
+    finally:
+        gc.unfreeze()
 
 
 @cache

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
+from functools import cached_property
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -23,6 +24,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.tokens import ScalarToken
 
 from site_builder.problems import BuildFailed, Problem, did_you_mean, dotted
+from site_builder.yaml_events import GiveUp, read_data
 
 Model = TypeVar("Model", bound=BaseModel)
 
@@ -287,7 +289,16 @@ class YamlDocument:
 
     path: Path
     data: Any
-    tree: Node | None
+    text: str = field(repr=False)
+
+    @cached_property
+    def tree(self) -> Node | None:
+        """Composed when first asked for (a problem to place): most files never need it."""
+        loader = _CoreSchemaLoader(self.text)
+        try:
+            return loader.get_single_node()
+        finally:
+            loader.dispose()
 
     def locate(self, loc: Sequence[str | int], tagged: bool = False) -> tuple[list[str | int], int | None]:
         """The part of `loc` that exists in the file, and the line (1-based) it ends on.
@@ -351,6 +362,10 @@ class YamlDocument:
 
 def parse_yaml(path: Path, text: str) -> YamlDocument:
     """Parse YAML text; syntax errors, duplicate keys and unreadable values become a problem with its line."""
+    try:
+        return YamlDocument(path, read_data(_CoreSchemaLoader(text), _SCALARS), text)
+    except GiveUp:  # the full reading decides, and names the line of whatever is wrong
+        pass
     loader = _CoreSchemaLoader(text)
     try:
         tree = loader.get_single_node()
@@ -366,7 +381,9 @@ def parse_yaml(path: Path, text: str) -> YamlDocument:
         raise BuildFailed([Problem(path, f"is not valid YAML: {err}")]) from None
     finally:
         loader.dispose()
-    return YamlDocument(path, data, tree)
+    document = YamlDocument(path, data, text)
+    document.__dict__["tree"] = tree  # composed already: `tree` is a cached property
+    return document
 
 
 def read_yaml(path: Path) -> YamlDocument:
@@ -387,9 +404,9 @@ def _field_names(model: type[BaseModel], seen: set[type[BaseModel]] | None = Non
         return set()
     seen.add(model)
     names: set[str] = set()
-    for name, field in model.model_fields.items():
-        names.add(field.alias or name)
-        for sub in _models_in(field.annotation):
+    for name, info in model.model_fields.items():
+        names.add(info.alias or name)
+        for sub in _models_in(info.annotation):
             names |= _field_names(sub, seen)
     return names
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import markdown
 import nh3
 
@@ -13,8 +15,28 @@ _MARKDOWN = markdown.Markdown(output_format="html")
 """One converter for every text: making one costs more than converting a paragraph; `reset` empties it."""
 
 
+_PLAIN_SENTENCES = re.compile(r"[^\W\d_](?:[^\W_]|[,.!?():;%€/–—*-]| (?! ))*(?<! )")
+"""One line of words, digits, single spaces, plain punctuation and `*`, starting with a letter: text that
+Markdown only wraps in a paragraph (never a list, heading, quote, link or HTML), `**…**` pairs made strong."""
+_STRONG = re.compile(r"\*\*([^\s*](?:[^*]*[^\s*])?)\*\*")
+
+
 def render_markdown(text: str) -> str:
     """Markdown → HTML that cannot carry script: raw HTML and unsafe links are stripped by nh3."""
+    plain = plain_sentences_html(text)
+    return plain if plain is not None else markdown_html(text)
+
+
+def plain_sentences_html(text: str) -> str | None:
+    """The HTML of a plain sentence or two (most intros), made without the Markdown machinery (~0.4 ms a
+    text), or None for anything else. It is what `markdown_html` makes of the same text, as a test holds."""
+    if _PLAIN_SENTENCES.fullmatch(text) is None:
+        return None
+    html = _STRONG.sub(r"<strong>\1</strong>", text)
+    return None if "*" in html else f"<p>{html}</p>"
+
+
+def markdown_html(text: str) -> str:
     html = _MARKDOWN.reset().convert(text)
     return nh3.clean(
         html,

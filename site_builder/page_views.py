@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field, replace
+from functools import cache, lru_cache
+
+import msgspec
 
 from functions.manifest import Manifest
 from site_builder.messages import catalog, format_date, language_name, message, translated
-from site_builder.question_views import QuestionView, question_view
+from site_builder.question_views import QuestionView, shared_question_view
 from site_builder.script import script_texts, survey_script
 from site_builder.show_if_text import shorten
 from site_builder.theme import Theme
@@ -113,7 +116,7 @@ def page_view(manifest: Manifest, theme: Theme, lang: str, path: str, *, base_ur
     return PageView(
         lang=lang, title=title, brand=theme.tokens.name,
         logo_src=prefix + theme.logo_url if theme.logo_url else "", logo_alt=theme.tokens.logo_alt,
-        logo_size=theme.logo_size, css=theme.css_at(prefix + "assets/"), messages=catalog(lang),
+        logo_size=theme.logo_size, css=stylesheet(theme, prefix + "assets/"), messages=catalog(lang),
         dir="rtl" if lang.split("-")[0] in RIGHT_TO_LEFT else "ltr",
         canonical=f"{site}{lang}/{tail}" if site else "", script=f"{prefix}assets/{survey_script().name}",
         alternates=[Link(other, f"{site}{other}/{tail}") for other in manifest.languages] if site else [],
@@ -123,7 +126,7 @@ def page_view(manifest: Manifest, theme: Theme, lang: str, path: str, *, base_ur
 
 def survey_view(manifest: Manifest, lang: str, path: str, *, api_url: str) -> SurveyView:
     prefix = "../" * path.count("/")
-    kiosk = {**manifest.kiosk.model_dump(), "touchpoints": [t.id for t in manifest.touchpoints if t.kiosk]}
+    kiosk = {**msgspec.structs.asdict(manifest.kiosk), "touchpoints": [t.id for t in manifest.touchpoints if t.kiosk]}
     scoring = [{"id": o.id, "min": o.min, "max": o.max} for o in (manifest.quiz.outcomes if manifest.quiz else [])]
     has_kiosk = bool(kiosk["touchpoints"])
     return SurveyView(
@@ -133,7 +136,7 @@ def survey_view(manifest: Manifest, lang: str, path: str, *, api_url: str) -> Su
         thanks_href=f"{prefix}{lang}/thanks/",
         kiosk=json.dumps(kiosk, separators=(",", ":"), sort_keys=True), timezone=manifest.timezone,
         hidden=list(manifest.hidden), notices=_notices(manifest, lang), sections=_sections(manifest, lang),
-        texts=_json(script_texts(lang)), scoring=_json(scoring) if scoring else "",
+        texts=_script_texts_json(lang), scoring=_json(scoring) if scoring else "",
         kiosk_thanks=translated(manifest.thanks, lang) if has_kiosk else "",
         outcomes=_outcomes(manifest, lang) if has_kiosk else [],
     )  # fmt: skip
@@ -146,6 +149,18 @@ def survey_view_at(survey: SurveyView, path: str) -> SurveyView:
 
 def _json(value: object) -> str:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+@cache
+def _script_texts_json(lang: str) -> str:
+    return _json(script_texts(lang))
+
+
+@lru_cache(maxsize=64)
+def stylesheet(theme: Theme, assets_url: str) -> str:
+    """The theme's stylesheet for pages that reach the assets at `assets_url`: every page of every survey
+    of the theme inlines one of a few, so each is composed once (a theme is compared by identity)."""
+    return theme.css_at(assets_url)
 
 
 def _notices(manifest: Manifest, lang: str) -> list[Notice]:
@@ -169,7 +184,7 @@ def _sections(manifest: Manifest, lang: str) -> list[Section]:
         if numbered:
             heading = message(lang, "part", n=index + 1, total=total)
         questions = [manifest.question(question_id) for question_id in page.questions]
-        views = [question_view(q, manifest, lang) for q in questions if q is not None]
+        views = [shared_question_view(q, manifest, lang) for q in questions if q is not None]
         sections.append(Section(index=index, heading=heading, questions=views, numbered=numbered))
     return sections
 

@@ -7,15 +7,16 @@ SVG file, its PNG and the sign that carries the SVG inline.
 
 from __future__ import annotations
 
+import math
 import re
-import struct
-import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from urllib.parse import quote, urlsplit, urlunsplit
 from xml.sax.saxutils import escape
 
 import zxingcpp
+
+from site_builder.png import grey_png
 
 QUIET_ZONE = 4
 """Modules of white around the symbol on every side: the full quiet zone the QR standard asks for."""
@@ -25,19 +26,33 @@ PNG_TARGET_SIDE = 1000
 """A PNG at most this wide (whole pixels per module, quiet zone in) prints an A5 sign's 8 cm code at 300 dpi."""
 
 _SEGMENT = re.compile(b"[^\x00]*\x00+")
+_ROW_END = b"\x01"
+"""Between two module rows of the grid the path is read from: neither dark (0) nor light (255)."""
+_MOVES_KEPT = 4096
 
 
 class _Moves(dict[bytes, str]):
-    """A row's segment (light modules, then dark) → its stroke in the path, a move past the gap and a line:
-    rows repeat few of them, so each is formatted once (at most one per gap and length: a bounded table)."""
+    """A segment of the grid (light modules, perhaps across row ends, then dark ones) → its stroke in the
+    path, a move from where the last stroke ended and a line. Codes repeat few of them, so each is formatted
+    once; one table per symbol size, since a move to the next row goes back the symbol's width."""
+
+    def __init__(self, side: int) -> None:
+        super().__init__()
+        self.side = side
 
     def __missing__(self, segment: bytes) -> str:
         dark = len(segment) - len(segment.rstrip(b"\x00"))
-        text = self[segment] = f"m{len(segment) - dark} 0h{dark}"
+        light = len(segment) - dark
+        rows = segment.count(_ROW_END)
+        if rows:  # the light left of the last row, then the light before the dark in this one
+            light = segment.index(_ROW_END) + light - segment.rindex(_ROW_END) - 1 - self.side
+        if len(self) >= _MOVES_KEPT:
+            self.clear()
+        text = self[segment] = f"m{light} {rows}h{dark}"
         return text
 
 
-_MOVES = _Moves()
+_MOVES: dict[int, _Moves] = {}
 
 
 def touchpoint_link(base_url: str, survey_id: str, touchpoint_id: str) -> str:
@@ -85,21 +100,22 @@ def symbol(link: str) -> Symbol:
 @lru_cache(maxsize=64)
 def qr_svg(link: str) -> bytes:
     """A scalable SVG: one path, a horizontal stroke per run of dark modules. Level Q survives a quarter
-    of the symbol being smudged on a printed sign."""
+    of the symbol being smudged on a printed sign.
+
+    The path is read off the whole grid at once (rows joined by a row-end byte): its first stroke starts
+    absolute, every later one relative to where the one before ended, within a row or on a row below.
+    """
     code = symbol(link)
     side = code.side + 2 * QUIET_ZONE
+    segments = _SEGMENT.findall(_ROW_END.join(code.rows()))
     runs: list[str] = []
-    pen: tuple[int, int] | None = None
-    for y, row in enumerate(code.rows(), start=QUIET_ZONE):
-        segments = _SEGMENT.findall(row)  # light modules, then a run of dark ones
-        if not segments:
-            continue
+    if segments:
         first = segments[0]
-        length = len(first) - len(first.rstrip(b"\x00"))
-        x = QUIET_ZONE + len(first) - length
-        runs.append(f"M{x} {y}.5h{length}" if pen is None else f"m{x - pen[0]} {y - pen[1]}h{length}")
-        runs.append("".join(map(_MOVES.__getitem__, segments[1:])))  # after the first, a move is the gap
-        pen = (QUIET_ZONE + len(row.rstrip(b"\xff")), y)
+        dark = len(first) - len(first.rstrip(b"\x00"))
+        row_start = first.rfind(_ROW_END) + 1
+        x, y = QUIET_ZONE + len(first) - dark - row_start, QUIET_ZONE + first.count(_ROW_END)
+        moves = _MOVES.get(code.side) or _MOVES.setdefault(code.side, _Moves(code.side))
+        runs = [f"M{x} {y}.5h{dark}", *map(moves.__getitem__, segments[1:])]
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{side * SVG_SCALE}" height="{side * SVG_SCALE}">'
         f"<title>{escape(link)}</title>"
@@ -108,36 +124,48 @@ def qr_svg(link: str) -> bytes:
     ).encode()
 
 
-def _png_chunk(kind: bytes, data: bytes) -> bytes:
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+_LIGHT = bytes([0] + [1] * 255)
+"""A module's byte (0 dark, else light) as a bit: 0 dark, 1 light (a set bit is white in the PNG)."""
+
+
+@lru_cache(maxsize=8)
+def _module_groups(scale: int) -> tuple[re.Pattern[bytes], dict[bytes, bytes]]:
+    """The fewest modules whose pixels fill whole bytes (4 at 22 pixels a module: 88 bits, 11 bytes), and
+    every such group of modules (as bits, one byte each) → its pixels' bytes. A pixel row is then a few
+    look-ups, not a string of a thousand binary digits."""
+    group = 8 // math.gcd(scale, 8)
+    pixels: dict[bytes, bytes] = {}
+    for value in range(2**group):
+        modules = bytes((value >> (group - 1 - index)) & 1 for index in range(group))
+        digits = b"".join(b"1" * scale if bit else b"0" * scale for bit in modules)
+        pixels[modules] = int(digits, 2).to_bytes(len(digits) // 8, "big")
+    return re.compile(b"." * group, re.DOTALL), pixels
 
 
 def qr_png(link: str) -> bytes:
     """A 1-bit PNG large enough for a printed A5 sign at 300 dpi (about 8 cm wide), in whole pixels per module.
 
-    Written here rather than by Pillow: a module row's pixel row is packed to bits once (as a string of
-    binary digits, read as one integer) and repeated for the module's height, so no pixel passes through
-    Python one by one. Greyscale at one bit a pixel, a set bit white; every row unfiltered, in one IDAT.
+    Written here rather than by Pillow: a module row's pixel row is packed to bytes once, from a table of
+    a few modules' pixels, and stands for the module's height, so no pixel passes through Python one by
+    one; `png.py` takes the runs of equal rows. Greyscale at one bit a pixel,
+    a set bit white; every row unfiltered, its last byte filled out with zero (dark) bits.
     """
     code = symbol(link)
     side = code.side + 2 * QUIET_ZONE
     scale = max(8, PNG_TARGET_SIDE // side)
     width = side * scale
-    light, dark = b"1" * scale, b"0" * scale
-    quiet = light * QUIET_ZONE
-    pad = b"0" * (-width % 8)  # a row's last byte is filled out with zero bits
+    groups, pixels = _module_groups(scale)
+    group = len(next(iter(pixels)))
+    quiet = b"\x01" * QUIET_ZONE
+    pad = b"\x00" * (-side % group)  # dark modules past the edge: only their first bits fill the last byte
+    length = (width + 7) // 8
 
-    def packed(bits: bytes) -> bytes:  # a filter-type byte (0, none), then the row's bits
-        return b"\x00" + int(bits, 2).to_bytes(len(bits) // 8, "big")
+    def packed(modules: bytes) -> bytes:  # a filter-type byte (0, none), then the row's pixels
+        return b"\x00" + b"".join(map(pixels.__getitem__, groups.findall(modules + pad)))[:length]
 
-    margin = packed(light * side + pad) * (QUIET_ZONE * scale)
-    rows = [margin]
-    pixels = [dark] + [light] * 255  # a module's byte (0 dark) → its pixels' bits
+    margin = (packed(b"\x01" * side), QUIET_ZONE * scale)
+    runs = [margin]
     for row in code.rows():
-        bits = quiet + b"".join(map(pixels.__getitem__, row)) + quiet + pad
-        rows.append(packed(bits) * scale)
-    rows.append(margin)
-    header = struct.pack(">IIBBBBB", width, width, 1, 0, 0, 0, 0)  # bit depth 1, greyscale, no interlace
-    # A code's pixel rows repeat and run long: the fastest deflate level still packs them ~30:1 (~4 KB).
-    image = zlib.compress(b"".join(rows), 1)
-    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", image) + _png_chunk(b"IEND", b"")
+        runs.append((packed(quiet + row.translate(_LIGHT) + quiet), scale))
+    runs.append(margin)
+    return grey_png(width, width, 1, runs)

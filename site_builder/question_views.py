@@ -7,13 +7,18 @@ is always on the page, and the browser would refuse the form when it does not ap
 
 Element ids are `q-<question id>` plus `.`-separated parts. Question, option and row ids
 cannot contain a dot, so no two elements of a page can share an id.
+
+Views are frozen and hashable (tuples, not lists): a question's markup is a function of its view and
+the language alone, so `render.py` renders each distinct view once (a chain's stores ask the same).
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import msgspec
 
 from functions.manifest import SCALE_TYPES, Manifest, Question
 from site_builder.messages import catalog, format_number, message, translated, words
@@ -23,8 +28,10 @@ BUILT_IN_ENDS = frozenset({"nps", "csat", "ces"})
 DEFAULT_MAX_LENGTH = {False: 500, True: 5000}
 
 
-@dataclass(frozen=True)
-class ChoiceView:
+class ChoiceView(NamedTuple):
+    """One radio or checkbox. The small parts of a view are named tuples: a survey makes hundreds, and
+    making, hashing and comparing a tuple happens in C."""
+
     id: str
     value: str
     label: str
@@ -33,16 +40,14 @@ class ChoiceView:
     score: str = ""
 
 
-@dataclass(frozen=True)
-class RowView:
+class RowView(NamedTuple):
     id: str
     name: str
     label: str
-    choices: list[ChoiceView]
+    choices: tuple[ChoiceView, ...]
 
 
-@dataclass(frozen=True)
-class OtherView:
+class OtherView(NamedTuple):
     choice: ChoiceView
     input_id: str
     name: str
@@ -62,8 +67,8 @@ class QuestionView:
     required: bool = False
     html_required: bool = False
     show_if: str = ""
-    choices: list[ChoiceView] = field(default_factory=list)
-    rows: list[RowView] = field(default_factory=list)
+    choices: tuple[ChoiceView, ...] = ()
+    rows: tuple[RowView, ...] = ()
     ends: tuple[str, str] | None = None
     other: OtherView | None = None
     multiline: bool = False
@@ -119,10 +124,31 @@ def question_view(question: Question, manifest: Manifest, lang: str) -> Question
         text=translated(question.text, lang),
         note=describe_show_if(question.show_if, manifest, lang) if question.show_if is not None else "",
         required=question.required, html_required=question.required and question.show_if is None,
-        show_if=_json(question.show_if.model_dump(mode="json")) if question.show_if is not None else "",
+        show_if=_json(msgspec.to_builtins(question.show_if)) if question.show_if is not None else "",
         html=translated(question.html, lang), scored=question.scored and question.type in SCALE_TYPES,
         hint=" ".join(part for part in hint if part), **fields,
     )  # fmt: skip
+
+
+_VIEWS_KEPT = 4096
+_views_made: dict[tuple[str, str, bytes], QuestionView] = {}
+
+
+def shared_question_view(question: Question, manifest: Manifest, lang: str) -> QuestionView:
+    """`question_view`, made once for a question that surveys share (a chain's stores ask the same).
+
+    A view is a function of the question, the language and its `show_if` note, the one part that reads
+    other questions; the question's JSON stands for the question in the key.
+    """
+    note = describe_show_if(question.show_if, manifest, lang) if question.show_if is not None else ""
+    key = (lang, note, msgspec.json.encode(question))
+    view = _views_made.get(key)
+    if view is None:
+        view = question_view(question, manifest, lang)
+        if len(_views_made) >= _VIEWS_KEPT:
+            del _views_made[next(iter(_views_made))]  # the oldest
+        _views_made[key] = view
+    return view
 
 
 def _json(value: object) -> str:
@@ -146,21 +172,21 @@ def _values(question: Question, low: int = 1, high: int = 5) -> list[int]:
 def _scale(question: Question, dom_id: str, lang: str) -> dict[str, Any]:
     ends = _ends(question, lang)
     values = _values(question, *{"nps": (0, 10), "ces": (1, 7)}.get(question.type, (1, 5)))
-    choices = []
+    choices: list[ChoiceView] = []
     for index, value in enumerate(values):
         end = ""
         if ends is not None and index in (0, len(values) - 1):
             end = ends[0] if index == 0 else ends[1]
         choices.append(ChoiceView(id=f"{dom_id}.{value}", value=str(value), label=str(value), end=end))
-    return {"choices": choices, "ends": ends}
+    return {"choices": tuple(choices), "ends": ends}
 
 
 def _choices(question: Question, dom_id: str, lang: str) -> dict[str, Any]:
-    choices = [
+    choices = tuple(
         ChoiceView(id=f"{dom_id}.{index}", value=option.id, label=translated(option.label, lang),
                    score="" if option.score is None else plain_number(option.score))
         for index, option in enumerate(question.options)
-    ]  # fmt: skip
+    )  # fmt: skip
     other = None
     if question.other:
         choice = ChoiceView(id=f"{dom_id}.{len(choices)}", value="other", label=message(lang, "other"))
@@ -189,13 +215,13 @@ def _likert(question: Question, dom_id: str, lang: str) -> dict[str, Any]:
     values = _values(question)
     key = f"likert{len(values)}"
     labels = words(lang, key) if key in catalog(lang) else [str(value) for value in values]
-    rows = [
-        RowView(id=row.id, name=f"{question.id}.{row.id}", label=translated(row.label, lang), choices=[
+    rows = tuple(
+        RowView(id=row.id, name=f"{question.id}.{row.id}", label=translated(row.label, lang), choices=tuple(
             ChoiceView(id=f"{dom_id}.{row.id}.{value}", value=str(value), label=label)
             for value, label in zip(values, labels, strict=True)
-        ])
+        ))
         for row in question.rows
-    ]  # fmt: skip
+    )  # fmt: skip
     return {"rows": rows}
 
 

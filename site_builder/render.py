@@ -12,7 +12,7 @@ import contextlib
 import os
 import re
 from dataclasses import replace
-from functools import cache, lru_cache
+from functools import cache, lru_cache, partial
 from pathlib import Path
 
 from jinja2 import BytecodeCache, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
@@ -22,7 +22,6 @@ from markupsafe import Markup
 from functions.manifest import Manifest
 from site_builder.messages import catalog
 from site_builder.page_views import (
-    Section,
     SurveyView,
     page_view,
     survey_view,
@@ -30,6 +29,7 @@ from site_builder.page_views import (
     thanks_title,
     thanks_view,
 )
+from site_builder.question_views import QuestionView
 from site_builder.script import survey_script
 from site_builder.theme import BUILTIN_TEMPLATES, Theme
 
@@ -76,7 +76,7 @@ def environment(template_dirs: tuple[Path, ...] = ()) -> Environment:
     """Templates from the theme chain (child first), then the built-in ones: the first found wins.
 
     Templates are not checked for edits on every use: `build_site` starts each build (a rebuild of
-    `palaute serve` too) with `environment.cache_clear()`, so an edited template is read afresh then.
+    `palaute serve` too) with `forget_templates()`, so an edited template is read afresh then.
     """
     loaders = [FileSystemLoader(str(folder)) for folder in (*template_dirs, BUILTIN_TEMPLATES)]
     return Environment(
@@ -120,24 +120,24 @@ def render_survey(manifest: Manifest, theme: Theme, *, base_url: str, api_url: s
 def _survey(env: Environment, manifest: Manifest, lang: str, api_url: str) -> SurveyView:
     """The survey page's view in `lang` at `<lang>/`, its questions rendered once for every copy of the page."""
     survey = survey_view(manifest, lang, f"{lang}/", api_url=api_url)
-    return replace(survey, sections_html=_sections_html(env, lang, survey.sections))
+    html = env.get_template("sections.html").render(
+        sections=survey.sections, question_html=partial(question_html, env, lang), m=catalog(lang)
+    )
+    return replace(survey, sections_html=Markup(compact_html(html).strip()))  # autoescaped; compacted once
 
 
-_SECTIONS_KEPT = 128
-_sections_made: dict[tuple[Environment, str, str], Markup] = {}
+@lru_cache(maxsize=4096)
+def question_html(env: Environment, lang: str, question: QuestionView) -> Markup:
+    """`questions/<type>.html`'s `question` macro for this view: it sees only the view and the language's
+    messages, so the same view (a chain's stores asking the same question) is rendered once."""
+    macros = env.get_template(f"questions/{question.type}.html").module
+    return Markup(macros.question(question, catalog(lang)))  # type: ignore[attr-defined]  # autoescaped
 
 
-def _sections_html(env: Environment, lang: str, sections: list[Section]) -> Markup:
-    """`sections.html` for these sections: it sees only them and the language's messages, so surveys that
-    ask the same questions (a chain's stores) share one rendering. The key is the views' whole `repr`."""
-    key = (env, lang, repr(sections))
-    html = _sections_made.get(key)
-    if html is None:
-        html = Markup(env.get_template("sections.html").render(sections=sections, m=catalog(lang)))  # autoescaped
-        if len(_sections_made) >= _SECTIONS_KEPT:
-            del _sections_made[next(iter(_sections_made))]  # the oldest
-        _sections_made[key] = html
-    return html
+def forget_templates() -> None:
+    """Read every template afresh, and render every question anew, on the next use (an edited theme)."""
+    environment.cache_clear()
+    question_html.cache_clear()
 
 
 def _survey_page(
@@ -145,7 +145,16 @@ def _survey_page(
 ) -> bytes:
     lang = survey.lang
     page = page_view(manifest, theme, lang, path, base_url=base_url, title=f"{survey.title} – {theme.tokens.name}")
+    marked = replace(survey, sections_html=_SECTIONS_MARK)
+    html = compact_html(env.get_template("survey.html").render(page=page, survey=marked))
+    if html.count(_SECTIONS_MARK) == 1 and not _KEPT.search(html):
+        return html.replace(_SECTIONS_MARK, survey.sections_html).encode("utf-8")
     return compact_html(env.get_template("survey.html").render(page=page, survey=survey)).encode("utf-8")
+
+
+_SECTIONS_MARK = Markup("\x00sections\x00")
+"""Where the (already compact) questions go: the page around them is compacted without them. Both ends of
+the questions are tags, so no run of whitespace that compacting removes crosses the mark."""
 
 
 def _thanks_page(
@@ -158,16 +167,20 @@ def _thanks_page(
 
 
 _KEEP = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.IGNORECASE | re.DOTALL)
+_KEPT = re.compile(r"<(?:pre|textarea)\b", re.IGNORECASE)
+_INDENT = re.compile(r"\n\s+")
 
 
 def compact_html(html: str) -> str:
     """Indentation and blank lines go; a newline stays (it is whitespace), and <pre>/<textarea> stay whole."""
+    if _KEPT.search(html) is None:  # most pages: nothing to keep whole, so no splitting
+        return _INDENT.sub("\n", html).strip() + "\n"
     parts = _KEEP.split(html)
     out = []
     for index, part in enumerate(parts):
         kind = index % 3
         if kind == 0:
-            out.append(re.sub(r"\n\s+", "\n", part))
+            out.append(_INDENT.sub("\n", part))
         elif kind == 1:
             out.append(part)
     return "".join(out).strip() + "\n"

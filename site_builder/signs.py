@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from functions.manifest import Manifest, Touchpoint
 from site_builder.messages import message, translated
+from site_builder.page_views import stylesheet
 from site_builder.qr import qr_svg, touchpoint_link
 from site_builder.render import compact_html, environment
 from site_builder.theme import Theme
@@ -56,7 +57,7 @@ def sign_view(manifest: Manifest, theme: Theme, touchpoint: Touchpoint, link: st
     return SignView(
         lang=lang, title=f"{translated(touchpoint.label, lang)} – {translated(manifest.title, lang)}",
         brand=theme.tokens.name, logo_src=f"../{theme.logo_url}" if theme.logo_url else "",
-        logo_alt=theme.tokens.logo_alt, logo_size=theme.logo_size, css=theme.css_at("../assets/"), calls=calls,
+        logo_alt=theme.tokens.logo_alt, logo_size=theme.logo_size, css=stylesheet(theme, "../assets/"), calls=calls,
         place=translated(touchpoint.label, lang), qr_svg=scalable(qr_svg(link).decode("utf-8")), link=link,
         short_link=link.split("://", 1)[-1],
     )  # fmt: skip

@@ -46,6 +46,17 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def _write_file(path: str, data: bytes) -> None:
+    """A new file in a staging folder: one open, the writes, one close (no buffered file object between)."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _CLOEXEC, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view) :]
+    finally:
+        os.close(fd)
+
+
 def _folders(files: dict[str, bytes]) -> list[str]:
     """Every folder the files sit in (parents first), relative to the survey folder."""
     folders: set[str] = set()
@@ -66,9 +77,7 @@ def _write_new(folder: Path, files: dict[str, bytes]) -> bool:
         for rel in _folders(files):
             os.mkdir(f"{staging}/{rel}")
         for rel, data in files.items():
-            fd = os.open(f"{staging}/{rel}", os.O_WRONLY | os.O_CREAT | os.O_EXCL | _CLOEXEC, 0o666)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+            _write_file(f"{staging}/{rel}", data)
         os.rename(staging, folder)  # fails, and leaves the other folder alone, if `folder` exists now
     except OSError as err:
         shutil.rmtree(staging, ignore_errors=True)

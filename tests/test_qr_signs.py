@@ -21,7 +21,7 @@ from png_pixels import GreyImage, read_png
 from functions.manifest import Manifest
 from site_builder.build import load_survey
 from site_builder.outputs import survey_outputs
-from site_builder.qr import qr_png, qr_svg, touchpoint_link
+from site_builder.qr import qr_png, qr_svg, symbol, touchpoint_link
 from site_builder.signs import scalable
 
 zxingcpp = pytest.importorskip("zxingcpp", reason="zxing-cpp is the QR decoder these tests read codes with")
@@ -273,3 +273,16 @@ def test_a_sign_loads_nothing_from_another_host(built: dict[str, tuple[Manifest,
             if element.tag in ("img", "script", "link"):
                 assert not element.get("src", element.get("href", "")).startswith(("http", "//")), tp
         assert next(page.iter("script"), None) is None
+
+
+@pytest.mark.parametrize("length", [1, 40, 120, 300, 700])
+def test_codes_of_every_size_draw_exactly_the_encoders_modules(length: int) -> None:
+    """The SVG path runs across row ends and the PNG packs several modules a byte: neither may shift a module."""
+    link = f"{SITE}/{'kysely-' * length}"[: len(SITE) + 1 + length]
+    code = symbol(link)
+    expected = [[False] * (code.side + 2 * QUIET) for _ in range(code.side + 2 * QUIET)]
+    for y, row in enumerate(code.rows()):
+        for x, module in enumerate(row):
+            expected[y + QUIET][x + QUIET] = module == 0
+    assert svg_grid(qr_svg(link)) == expected
+    assert png_grid(qr_png(link), len(expected)) == expected

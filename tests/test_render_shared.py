@@ -3,10 +3,19 @@ questions of surveys that ask the same — never carries one page's or one surve
 
 from __future__ import annotations
 
-from example_surveys import base_theme, manifest_with, store_survey
+from dataclasses import replace
+from functools import partial
+from pathlib import Path
 
-from functions.manifest import Question
-from site_builder.render import render_survey
+from example_surveys import base_theme, manifest_with, store_survey
+from jinja2 import Environment
+from markupsafe import Markup
+
+from functions.manifest import Condition, Manifest, Question
+from site_builder.messages import catalog
+from site_builder.page_views import page_view, survey_view
+from site_builder.render import _survey, compact_html, environment, question_html, render_survey
+from site_builder.theme import load_theme
 
 
 def _form(page: bytes) -> str:
@@ -44,3 +53,57 @@ def test_a_question_that_differs_in_one_word_is_rendered_afresh() -> None:
     assert "Kerro &lt;b&gt;lisää&lt;/b&gt;" in asking("Kerro <b>lisää</b>")
     assert "Kerro vielä" in asking("Kerro vielä")
     assert "Kerro &lt;b&gt;lisää" not in asking("Kerro vielä")
+
+
+def test_a_question_rendered_for_one_theme_is_never_reused_for_anothers_templates(tmp_path: Path) -> None:
+    folder = tmp_path / "messu-kioski"
+    (folder / "templates" / "questions").mkdir(parents=True)
+    (folder / "theme.yaml").write_text("name: Messukioski\n", encoding="utf-8")
+    (folder / "templates" / "questions" / "nps.html").write_text(
+        '{% macro question(q, m) %}<div class="kioski-nps" data-question="{{ q.id }}"></div>{% endmacro %}\n',
+        encoding="utf-8",
+    )
+    survey = manifest_with()
+    plain = render_survey(survey, base_theme(), base_url="", api_url="")["fi/index.html"].decode()
+    kiosk = render_survey(survey, load_theme(tmp_path, "messu-kioski"), base_url="", api_url="")["fi/index.html"]
+    again = render_survey(survey, base_theme(), base_url="", api_url="")["fi/index.html"].decode()
+    assert 'class="kioski-nps" data-question="recommend"' in kiosk.decode()
+    assert "kioski-nps" not in plain and again == plain
+
+
+def test_the_survey_page_is_compacted_as_one_whole_page_would_be() -> None:
+    theme = base_theme()
+    survey = store_survey()
+    env = environment(tuple(theme.template_dirs))
+    view = _survey(env, survey, "sv", "https://api.example")
+    whole = view_with_sections(env, survey, "sv")
+    page = page_view(survey, theme, "sv", "sv/", base_url="", title=f"{view.title} – {theme.tokens.name}")
+    expected = compact_html(
+        env.get_template("survey.html").render(page=page, survey=replace(view, sections_html=whole))
+    )
+    assert (
+        render_survey(survey, theme, base_url="", api_url="https://api.example")["sv/index.html"].decode() == expected
+    )
+
+
+def view_with_sections(env: Environment, survey: Manifest, lang: str) -> Markup:
+    """The language's questions rendered and left as they come, not compacted on their own."""
+    view = survey_view(survey, lang, f"{lang}/", api_url="https://api.example")
+    html = env.get_template("sections.html").render(
+        sections=view.sections, question_html=partial(question_html, env, lang), m=catalog(lang)
+    )
+    return Markup(html)
+
+
+def test_a_show_if_question_shared_by_surveys_keeps_each_surveys_own_note() -> None:
+    def note_in(recommend_text: str) -> str:
+        asked = Question(id="recommend", type="nps", page=0, min=0.0, max=10.0,
+                         text={"fi": recommend_text, "sv": recommend_text})  # fmt: skip
+        follow = Question(id="why", type="text", page=0, text={"fi": "Miksi?", "sv": "Varför?"},
+                          show_if=Condition(question="recommend", op="lte", value=6))  # fmt: skip
+        page = render_survey(manifest_with(asked, follow), base_theme(), base_url="", api_url="")["fi/index.html"]
+        html = page.decode()
+        return html[html.index('id="q-why.note"') : html.index("</p>", html.index('id="q-why.note"'))]
+
+    assert "Suosittelisitko meitä" in note_in("Suosittelisitko meitä?")
+    assert "Suosittelisitko Lähdettä" in note_in("Suosittelisitko Lähdettä?")
