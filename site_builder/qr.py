@@ -11,8 +11,8 @@ import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from html import escape
 from urllib.parse import quote, urlsplit, urlunsplit
-from xml.sax.saxutils import escape
 
 import zxingcpp
 
@@ -118,7 +118,7 @@ def qr_svg(link: str) -> bytes:
         runs = [f"M{x} {y}.5h{dark}", *map(moves.__getitem__, segments[1:])]
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{side * SVG_SCALE}" height="{side * SVG_SCALE}">'
-        f"<title>{escape(link)}</title>"
+        f"<title>{escape(link, quote=False)}</title>"
         f'<g transform="scale({SVG_SCALE})"><path fill="#fff" d="M0 0h{side}v{side}h-{side}z"/>'
         f'<path stroke="#000" d="{"".join(runs)}"/></g></svg>\n'
     ).encode()
