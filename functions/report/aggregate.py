@@ -8,8 +8,8 @@ whenever there are CELLS of them, or RAW_VALUES distinct answers in all).
 
 Two ways in. `add_lines` takes a block of NDJSON lines decoded into Structs
 (`functions/report/shape.py`): the block's times are parsed and its weeks looked up in C, and a
-response's answers are counted in one C call (`_count_elements`, what `Counter.update` uses), so
-Python runs a few lines per response, not per answer. `add` (records) and `add_document` (parsed
+response's answers are counted by a loop written out for the line layout
+(`functions/report/counting.py`): one increment per answer, no inner loop. `add` (records) and `add_document` (parsed
 JSON of any shape) check each answer in Python and count into the same cells.
 
 Aggregators of consecutive slices of the responses `merge` (for `functions/report/ndjson.py`, which
@@ -28,6 +28,7 @@ from msgspec.structs import astuple
 
 from functions.manifest import Manifest, Question
 from functions.report.cells import VALUES_PER_BREAKDOWN, Cell, GroupTally
+from functions.report.counting import line_counter
 from functions.report.filters import NO_TOUCHPOINT, Filters, ResponseRecord, report_zone
 from functions.report.model import Breakdowns, Group, Headline, QuestionSummary, Report, Week
 from functions.report.shape import layout
@@ -123,6 +124,8 @@ class Aggregator:
             (lines.counted.index(qid), texts_end + i, others.get(qid)) for i, qid in enumerate(lines.others)
         ]
         self._line_tail = numbers_end if lines.texts or lines.others else None
+        self._line_plan = (lines.width, numbers_end, self._line_tail)
+        """The counting loop's layout: the loop itself is made per process (a made function does not pickle)."""
 
     def _group(self, keep_comments: bool = False, headline_only: bool = False) -> GroupTally:
         questions = self.headline if headline_only else self.questions
@@ -243,22 +246,11 @@ class Aggregator:
             self.fold()
 
     def _count_lines(self, lines: list[Any], weeks: list[tuple[int, int]], moments: list[datetime]) -> None:
-        """The hot path: per response a cell lookup and one C call counting its answers."""
-        cell_of, tail = self._cells.get, self._line_tail
-        quiz = self.manifest.quiz is not None
-        for line, week, moment in zip(lines, weeks, moments, strict=True):
-            key = (line.tp, line.lang, week, line.hidden)
-            cell = cell_of(key)
-            if cell is None:
-                cell = self._cell(key)
-            cell.responses += 1
-            answers = astuple(line.answers)
-            for column, answer in zip(cell.counted, answers, strict=False):  # unanswered is None, dropped by the fold
-                column[answer] += 1
-            if tail is not None and any(answers[tail:]):  # only a non-blank text counts or is kept
-                self._keep_texts(cell, answers, moment, line.tp, line.lang)
-            if quiz and line.outcome is not None:
-                cell.outcomes[line.outcome] += 1
+        """The hot path: per response a cell lookup and one increment per counted answer, in a loop
+        written for this layout (`functions/report/counting.py`)."""
+        line_counter(*self._line_plan)(
+            lines, weeks, moments, self._cells.get, self._cell, self._keep_texts, self.manifest.quiz is not None
+        )
 
     def _keep_texts(self, cell: Cell, answers: tuple[Any, ...], moment: datetime, tp: str | None, lang: str) -> None:
         for position, keeper in self._line_texts:
