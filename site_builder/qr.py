@@ -7,7 +7,6 @@ SVG file, its PNG and the sign that carries the SVG inline.
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -124,29 +123,25 @@ def qr_svg(link: str) -> bytes:
     ).encode()
 
 
-_LIGHT = bytes([0] + [1] * 255)
-"""A module's byte (0 dark, else light) as a bit: 0 dark, 1 light (a set bit is white in the PNG)."""
+_DIGIT = bytes([48] + [49] * 255)
+"""A module's byte (0 dark, else light) as a binary digit: "0" dark, "1" light (a set bit is white in the PNG)."""
 
 
 @lru_cache(maxsize=8)
-def _module_groups(scale: int) -> tuple[re.Pattern[bytes], dict[bytes, bytes]]:
-    """The fewest modules whose pixels fill whole bytes (4 at 22 pixels a module: 88 bits, 11 bytes), and
-    every such group of modules (as bits, one byte each) → its pixels' bytes. A pixel row is then a few
-    look-ups, not a string of a thousand binary digits."""
-    group = 8 // math.gcd(scale, 8)
-    pixels: dict[bytes, bytes] = {}
-    for value in range(2**group):
-        modules = bytes((value >> (group - 1 - index)) & 1 for index in range(group))
-        digits = b"".join(b"1" * scale if bit else b"0" * scale for bit in modules)
-        pixels[modules] = int(digits, 2).to_bytes(len(digits) // 8, "big")
-    return re.compile(b"." * group, re.DOTALL), pixels
+def _octets(scale: int) -> list[bytes]:
+    """Eight modules (one byte, a set bit light) → their pixels' bytes: 8 × `scale` bits are always whole bytes.
+    A pixel row is then a byte of modules at a time, not a string of a thousand binary digits."""
+    return [
+        int("".join(("1" if value >> (7 - index) & 1 else "0") * scale for index in range(8)), 2).to_bytes(scale, "big")
+        for value in range(256)
+    ]
 
 
 def qr_png(link: str) -> bytes:
     """A 1-bit PNG large enough for a printed A5 sign at 300 dpi (about 8 cm wide), in whole pixels per module.
 
     Written here rather than by Pillow: a module row's pixel row is packed to bytes once, from a table of
-    a few modules' pixels, and stands for the module's height, so no pixel passes through Python one by
+    eight modules' pixels, and stands for the module's height, so no pixel passes through Python one by
     one; `png.py` takes the runs of equal rows. Greyscale at one bit a pixel,
     a set bit white; every row unfiltered, its last byte filled out with zero (dark) bits.
     """
@@ -154,18 +149,19 @@ def qr_png(link: str) -> bytes:
     side = code.side + 2 * QUIET_ZONE
     scale = max(8, PNG_TARGET_SIDE // side)
     width = side * scale
-    groups, pixels = _module_groups(scale)
-    group = len(next(iter(pixels)))
-    quiet = b"\x01" * QUIET_ZONE
-    pad = b"\x00" * (-side % group)  # dark modules past the edge: only their first bits fill the last byte
+    octets = _octets(scale)
     length = (width + 7) // 8
+    count = (side + 7) // 8
+    quiet = b"1" * QUIET_ZONE
+    pad = b"0" * (count * 8 - side)  # dark modules past the edge: only their first bits fill the last byte
 
-    def packed(modules: bytes) -> bytes:  # a filter-type byte (0, none), then the row's pixels
-        return b"\x00" + b"".join(map(pixels.__getitem__, groups.findall(modules + pad)))[:length]
+    def packed(digits: bytes) -> bytes:  # a filter-type byte (0, none), then the row's pixels
+        modules = int(digits + pad, 2).to_bytes(count, "big")
+        return b"\x00" + b"".join(map(octets.__getitem__, modules))[:length]
 
-    margin = (packed(b"\x01" * side), QUIET_ZONE * scale)
+    margin = (packed(b"1" * side), QUIET_ZONE * scale)
     runs = [margin]
     for row in code.rows():
-        runs.append((packed(quiet + row.translate(_LIGHT) + quiet), scale))
+        runs.append((packed(quiet + row.translate(_DIGIT) + quiet), scale))
     runs.append(margin)
     return grey_png(width, width, 1, runs)

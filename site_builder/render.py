@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 from dataclasses import replace
 from functools import cache, lru_cache, partial
 from pathlib import Path
@@ -20,7 +19,10 @@ from jinja2.bccache import Bucket, FileSystemBytecodeCache
 from markupsafe import Markup
 
 from functions.manifest import Manifest
+from site_builder.compact import compact_html
 from site_builder.messages import catalog
+from site_builder.page_shells import Slots, builtin_only, filled, filled_bytes, forget_shells
+from site_builder.page_slots import page_slots, survey_slots, thanks_slots
 from site_builder.page_views import (
     SurveyView,
     page_view,
@@ -31,7 +33,7 @@ from site_builder.page_views import (
 )
 from site_builder.question_views import QuestionView
 from site_builder.script import survey_script
-from site_builder.theme import BUILTIN_TEMPLATES, Theme
+from site_builder.theme import BUILTIN_TEMPLATES, Theme, builtin_template_names
 
 
 class _TemplateCache(FileSystemBytecodeCache):
@@ -129,58 +131,72 @@ def _survey(env: Environment, manifest: Manifest, lang: str, api_url: str) -> Su
 @lru_cache(maxsize=4096)
 def question_html(env: Environment, lang: str, question: QuestionView) -> Markup:
     """`questions/<type>.html`'s `question` macro for this view: it sees only the view and the language's
-    messages, so the same view (a chain's stores asking the same question) is rendered once."""
-    macros = env.get_template(f"questions/{question.type}.html").module
-    return Markup(macros.question(question, catalog(lang)))  # type: ignore[attr-defined]  # autoescaped
+    messages, so the same view (a chain's stores asking the same question) is rendered once; and views that
+    differ only in the question's text (a store named in it) share a shell."""
+    macro = env.get_template(f"questions/{question.type}.html").module.question  # type: ignore[attr-defined]
+    if builtin_only(env, _QUESTION_TEMPLATES):
+        slots = Slots()
+        marked = replace(question, text=slots.add(question.text))
+        key = ("question", env, lang, marked)
+        html = filled(key, slots, lambda: str(macro(marked, catalog(lang))), compacted=False)
+        if html is not None:
+            return Markup(html)  # autoescaped by the macro, the text by `filled`
+    return Markup(macro(question, catalog(lang)))  # autoescaped
+
+
+_QUESTION_TEMPLATES = tuple(name for name in builtin_template_names() if name.startswith("questions/"))
+"""Every question template: a question's macro imports the shared ones (`_field.html`, `_scale.html`)."""
 
 
 def forget_templates() -> None:
     """Read every template afresh, and render every question anew, on the next use (an edited theme)."""
     environment.cache_clear()
     question_html.cache_clear()
+    forget_shells()
+
+
+_SURVEY_TEMPLATES = ("survey.html", "layout.html", "header.html", "notices.html")
+_THANKS_TEMPLATES = ("thanks.html", "layout.html", "header.html")
 
 
 def _survey_page(
     env: Environment, manifest: Manifest, theme: Theme, survey: SurveyView, path: str, base_url: str
 ) -> bytes:
+    """The survey page at `path`: from its shell when the templates are the built-in ones."""
     lang = survey.lang
     page = page_view(manifest, theme, lang, path, base_url=base_url, title=f"{survey.title} – {theme.tokens.name}")
-    marked = replace(survey, sections_html=_SECTIONS_MARK)
-    html = compact_html(env.get_template("survey.html").render(page=page, survey=marked))
-    if html.count(_SECTIONS_MARK) == 1 and not _KEPT.search(html):
-        return html.replace(_SECTIONS_MARK, survey.sections_html).encode("utf-8")
-    return compact_html(env.get_template("survey.html").render(page=page, survey=survey)).encode("utf-8")
-
-
-_SECTIONS_MARK = Markup("\x00sections\x00")
-"""Where the (already compact) questions go: the page around them is compacted without them. Both ends of
-the questions are tags, so no run of whitespace that compacting removes crosses the mark."""
+    template = env.get_template("survey.html")
+    if builtin_only(env, _SURVEY_TEMPLATES):
+        slots = Slots()
+        page_marked, page_key = page_slots(page, slots)
+        survey_marked, survey_key = survey_slots(survey, slots)
+        html = filled_bytes(
+            ("survey.html", env, page_key, survey_key),
+            slots,
+            lambda: compact_html(template.render(page=page_marked, survey=survey_marked)),
+        )
+        if html is not None:
+            return html
+    return compact_html(template.render(page=page, survey=survey)).encode("utf-8")
 
 
 def _thanks_page(
     env: Environment, manifest: Manifest, theme: Theme, lang: str, base_url: str, outcome: str | None = None
 ) -> bytes:
+    """The thank-you page: from its shell when the templates are the built-in ones."""
     path = f"{lang}/thanks/{outcome}/" if outcome else f"{lang}/thanks/"
     page = page_view(manifest, theme, lang, path, base_url=base_url, title=thanks_title(manifest, lang, outcome))
-    html = env.get_template("thanks.html").render(page=page, thanks=thanks_view(manifest, lang, outcome))
-    return compact_html(html).encode("utf-8")
-
-
-_KEEP = re.compile(r"(<(pre|textarea)\b.*?</\2>)", re.IGNORECASE | re.DOTALL)
-_KEPT = re.compile(r"<(?:pre|textarea)\b", re.IGNORECASE)
-_INDENT = re.compile(r"\n\s+")
-
-
-def compact_html(html: str) -> str:
-    """Indentation and blank lines go; a newline stays (it is whitespace), and <pre>/<textarea> stay whole."""
-    if _KEPT.search(html) is None:  # most pages: nothing to keep whole, so no splitting
-        return _INDENT.sub("\n", html).strip() + "\n"
-    parts = _KEEP.split(html)
-    out = []
-    for index, part in enumerate(parts):
-        kind = index % 3
-        if kind == 0:
-            out.append(_INDENT.sub("\n", part))
-        elif kind == 1:
-            out.append(part)
-    return "".join(out).strip() + "\n"
+    thanks = thanks_view(manifest, lang, outcome)
+    template = env.get_template("thanks.html")
+    if builtin_only(env, _THANKS_TEMPLATES):
+        slots = Slots()
+        page_marked, page_key = page_slots(page, slots)
+        thanks_marked, thanks_key = thanks_slots(thanks, slots)
+        html = filled_bytes(
+            ("thanks.html", env, page_key, thanks_key),
+            slots,
+            lambda: compact_html(template.render(page=page_marked, thanks=thanks_marked)),
+        )
+        if html is not None:
+            return html
+    return compact_html(template.render(page=page, thanks=thanks)).encode("utf-8")

@@ -9,13 +9,20 @@ which a theme may override like any other template.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Hashable
+from dataclasses import dataclass, replace
+from functools import partial
+
+from jinja2 import Template
 
 from functions.manifest import Manifest, Touchpoint
+from site_builder.compact import compact_html
 from site_builder.messages import message, translated
+from site_builder.page_shells import Slots, builtin_only, filled_bytes
+from site_builder.page_slots import view_key
 from site_builder.page_views import stylesheet
 from site_builder.qr import qr_svg, touchpoint_link
-from site_builder.render import compact_html, environment
+from site_builder.render import environment
 from site_builder.theme import Theme
 
 
@@ -71,11 +78,42 @@ def scalable(svg: str) -> str:
     return _SIZE.sub(r'<svg\1 viewBox="0 0 \2 \3" role="img"', svg, count=1)
 
 
+_SIGN_TEMPLATES = ("sign.html",)
+
+
+def sign_slots(sign: SignView, slots: Slots) -> tuple[SignView, tuple[Hashable, ...]]:
+    """What differs from sign to sign: the touchpoint's link, code and place, and the survey's title."""
+    marked = replace(
+        sign,
+        title=slots.add(sign.title),
+        calls=[replace(call, title=slots.add(call.title)) for call in sign.calls],
+        place=slots.add(sign.place),
+        qr_svg=slots.add(sign.qr_svg, raw=True),
+        link=slots.add(sign.link),
+        short_link=slots.add(sign.short_link),
+    )
+    return marked, view_key(marked)
+
+
+def _render_compact(template: Template, sign: SignView) -> str:
+    return compact_html(template.render(sign=sign))
+
+
 def sign_pages(manifest: Manifest, theme: Theme, *, base_url: str) -> dict[str, bytes]:
-    """`signs/<touchpoint>.html` for every touchpoint, relative to the survey folder."""
-    template = environment(tuple(theme.template_dirs)).get_template("sign.html")
+    """`signs/<touchpoint>.html` for every touchpoint, relative to the survey folder: from one shell when
+    the sign's template is the built-in one."""
+    env = environment(tuple(theme.template_dirs))
+    template = env.get_template("sign.html")
+    shells = builtin_only(env, _SIGN_TEMPLATES)
     pages: dict[str, bytes] = {}
     for touchpoint in manifest.touchpoints:
         view = sign_view(manifest, theme, touchpoint, touchpoint_link(base_url, manifest.id, touchpoint.id))
-        pages[f"signs/{touchpoint.id}.html"] = compact_html(template.render(sign=view)).encode("utf-8")
+        page = None
+        if shells:
+            slots = Slots()
+            marked, key = sign_slots(view, slots)
+            page = filled_bytes(("sign.html", env, key), slots, partial(_render_compact, template, marked))
+        if page is None:
+            page = compact_html(template.render(sign=view)).encode("utf-8")
+        pages[f"signs/{touchpoint.id}.html"] = page
     return pages

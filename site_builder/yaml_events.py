@@ -68,6 +68,11 @@ class _Reader:
         self.next: Callable[[], Event] = loader.get_event
         self.resolve: Callable[[type[ScalarNode], str, tuple[bool, bool]], str] = loader.resolve
         self.scalars = scalars
+        table = loader.yaml_implicit_resolvers
+        plain = None not in table and not loader.yaml_path_resolvers and loader.DEFAULT_SCALAR_TAG == _STR
+        self.typed_firsts = frozenset(table) if plain else None
+        """First characters a plain scalar may be typed by (`t` for true, a digit…): any other is text, which
+        PyYAML's resolve would find only after a call; None when the loader resolves in other ways too."""
 
     def value(self, event: Event) -> Any:
         kind = type(event)
@@ -92,7 +97,10 @@ class _Reader:
             raise GiveUp
         tag = event.tag
         if tag is None or tag == "!":
-            tag = self.resolve(ScalarNode, event.value, event.implicit) if event.implicit[0] else _STR
+            implicit = event.implicit[0]
+            if implicit and self.typed_firsts is not None and event.value[:1] not in self.typed_firsts:
+                return event.value
+            tag = self.resolve(ScalarNode, event.value, event.implicit) if implicit else _STR
         if tag is _STR or tag == _STR:
             return event.value
         convert = self.scalars.get(tag) if tag != _MERGE else None
