@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+from collections.abc import Callable, Hashable
 from dataclasses import replace
 from functools import cache, lru_cache, partial
 from pathlib import Path
+from typing import TypeVar
 
 from jinja2 import BytecodeCache, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
@@ -24,7 +26,9 @@ from site_builder.messages import catalog
 from site_builder.page_shells import Slots, builtin_only, filled, filled_bytes, forget_shells
 from site_builder.page_slots import page_slots, survey_slots, thanks_slots
 from site_builder.page_views import (
+    PageView,
     SurveyView,
+    ThanksView,
     page_view,
     survey_view,
     survey_view_at,
@@ -157,46 +161,43 @@ def forget_templates() -> None:
 
 _SURVEY_TEMPLATES = ("survey.html", "layout.html", "header.html", "notices.html")
 _THANKS_TEMPLATES = ("thanks.html", "layout.html", "header.html")
+_Part = TypeVar("_Part", SurveyView, ThanksView)
 
 
 def _survey_page(
     env: Environment, manifest: Manifest, theme: Theme, survey: SurveyView, path: str, base_url: str
 ) -> bytes:
-    """The survey page at `path`: from its shell when the templates are the built-in ones."""
-    lang = survey.lang
-    page = page_view(manifest, theme, lang, path, base_url=base_url, title=f"{survey.title} – {theme.tokens.name}")
-    template = env.get_template("survey.html")
-    if builtin_only(env, _SURVEY_TEMPLATES):
-        slots = Slots()
-        page_marked, page_key = page_slots(page, slots)
-        survey_marked, survey_key = survey_slots(survey, slots)
-        html = filled_bytes(
-            ("survey.html", env, page_key, survey_key),
-            slots,
-            lambda: compact_html(template.render(page=page_marked, survey=survey_marked)),
-        )
-        if html is not None:
-            return html
-    return compact_html(template.render(page=page, survey=survey)).encode("utf-8")
+    title = f"{survey.title} – {theme.tokens.name}"
+    page = page_view(manifest, theme, survey.lang, path, base_url=base_url, title=title)
+    return _page_bytes(env, "survey.html", _SURVEY_TEMPLATES, page, "survey", survey, survey_slots)
 
 
 def _thanks_page(
     env: Environment, manifest: Manifest, theme: Theme, lang: str, base_url: str, outcome: str | None = None
 ) -> bytes:
-    """The thank-you page: from its shell when the templates are the built-in ones."""
     path = f"{lang}/thanks/{outcome}/" if outcome else f"{lang}/thanks/"
     page = page_view(manifest, theme, lang, path, base_url=base_url, title=thanks_title(manifest, lang, outcome))
-    thanks = thanks_view(manifest, lang, outcome)
-    template = env.get_template("thanks.html")
-    if builtin_only(env, _THANKS_TEMPLATES):
+    return _page_bytes(env, "thanks.html", _THANKS_TEMPLATES, page, "thanks", thanks_view(manifest, lang, outcome),
+                       thanks_slots)  # fmt: skip
+
+
+def _page_bytes(
+    env: Environment, name: str, templates: tuple[str, ...], page: PageView, part_name: str, part: _Part,
+    part_slots: Callable[[_Part, Slots], tuple[_Part, tuple[Hashable, ...]]],
+) -> bytes:  # fmt: skip
+    """The page `name` renders from `page` and its own view `part` (passed as `part_name`): filled into
+    its shell when every template it uses is a built-in one, else (or when a string would compact
+    differently inside the page) rendered in full."""
+    template = env.get_template(name)
+    if builtin_only(env, templates):
         slots = Slots()
         page_marked, page_key = page_slots(page, slots)
-        thanks_marked, thanks_key = thanks_slots(thanks, slots)
+        part_marked, part_key = part_slots(part, slots)
         html = filled_bytes(
-            ("thanks.html", env, page_key, thanks_key),
+            (name, env, page_key, part_key),
             slots,
-            lambda: compact_html(template.render(page=page_marked, thanks=thanks_marked)),
+            lambda: compact_html(template.render(page=page_marked, **{part_name: part_marked})),
         )
         if html is not None:
             return html
-    return compact_html(template.render(page=page, thanks=thanks)).encode("utf-8")
+    return compact_html(template.render(page=page, **{part_name: part})).encode("utf-8")
