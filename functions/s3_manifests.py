@@ -7,7 +7,7 @@ does not exist is remembered too, so posts to made-up ids cannot turn into an S3
 When S3 fails and a stale copy is at hand, the stale copy is used: accepting a response against
 a minute-old manifest beats refusing it; with no copy, `ManifestUnavailable` (answered 503).
 The objects come from an `ObjectSource`: the collect function's `S3Objects` (signed HTTPS,
-no botocore at init), or any boto3 S3 client, wrapped in `Boto3Objects` (the report function).
+no botocore at init), or a boto3 S3 client wrapped in `Boto3Objects` (the report function).
 """
 
 from __future__ import annotations
@@ -16,15 +16,11 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, cast
 
 from functions.aws_https import AwsError
 from functions.manifest import Manifest, ManifestInvalid, parse_manifest
 from functions.manifests import SURVEY_ID
-from functions.s3_objects import Boto3Objects, NotModified, ObjectSource
-
-if TYPE_CHECKING:
-    from mypy_boto3_s3 import S3Client
+from functions.s3_objects import NotModified, ObjectSource
 
 
 class ManifestUnavailable(Exception):
@@ -40,11 +36,10 @@ class _Entry:
 
 class S3Manifests:
     def __init__(
-        self, objects: ObjectSource | S3Client, bucket: str, prefix: str = "", ttl_seconds: float = 60.0,
+        self, objects: ObjectSource, bucket: str, prefix: str = "", ttl_seconds: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:  # fmt: skip
-        boto3_client = hasattr(objects, "get_object")  # the report function's; ours is an `ObjectSource`
-        self.objects = Boto3Objects(cast("S3Client", objects)) if boto3_client else cast("ObjectSource", objects)
+        self.objects = objects
         self.bucket = bucket
         self.prefix = prefix
         self.ttl = ttl_seconds

@@ -19,7 +19,7 @@ from scripted_server import ScriptedServer, Step, scripted_fixture  # noqa: F401
 from functions.aws_environment import CredentialSource
 from functions.aws_https import AwsHttps, Endpoint
 from functions.s3_manifests import ManifestUnavailable, S3Manifests
-from functions.s3_objects import NOT_MODIFIED, S3Object, S3Objects, xml_error
+from functions.s3_objects import NOT_MODIFIED, Boto3Objects, S3Object, S3Objects, xml_error
 
 ACCESS_DENIED = b"""<?xml version="1.0" encoding="UTF-8"?>
 <Error><Code>AccessDenied</Code><Message>Access Denied &amp; logged</Message>
@@ -155,11 +155,11 @@ def test_an_s3_error_reply_gives_its_code_and_message() -> None:
 
 def test_a_boto3_client_reads_manifests_too_as_the_report_function_uses_it(s3: Any) -> None:
     clock = Clock()
-    manifests = S3Manifests(s3, "palaute-site", ttl_seconds=60, clock=clock)
+    manifests = S3Manifests(Boto3Objects(s3), "palaute-site", ttl_seconds=60, clock=clock)
     first = manifests.get("sumppi-kaynti")
     assert first is not None and first.version == "v1-7c2e"
     clock.now += 61
     assert manifests.get("sumppi-kaynti") is first
     assert manifests.get("ei-ole") is None
     with pytest.raises(ManifestUnavailable, match="NoSuchBucket"):
-        S3Manifests(s3, "ei-sellaista-amparia").get("sumppi-kaynti")
+        S3Manifests(Boto3Objects(s3), "ei-sellaista-amparia").get("sumppi-kaynti")

@@ -138,11 +138,12 @@ def aws_deps() -> ReportDeps:
     from functions.dynamodb_store import DynamoDBStore
     from functions.report.delivery import S3Delivery
     from functions.s3_manifests import S3Manifests
+    from functions.s3_objects import Boto3Objects
     from functions.tokens import DynamoDBTokens
 
     dynamodb, s3 = _aws_clients()
     return ReportDeps(
-        manifests=S3Manifests(s3, os.environ["MANIFEST_BUCKET"]),
+        manifests=S3Manifests(Boto3Objects(s3), os.environ["MANIFEST_BUCKET"]),
         store=DynamoDBStore(dynamodb, os.environ["RESPONSES_TABLE"]),
         tokens=DynamoDBTokens(dynamodb, os.environ["TOKENS_TABLE"]),
         delivery=S3Delivery(s3, os.environ["REPORTS_BUCKET"]),

@@ -71,10 +71,11 @@ def open_aws(survey: str, with_store: bool) -> Sources:
     import boto3
 
     from functions.s3_manifests import ManifestUnavailable, S3Manifests
+    from functions.s3_objects import Boto3Objects
 
     dynamodb = boto3.client("dynamodb")
     try:
-        manifest = S3Manifests(boto3.client("s3"), manifest_bucket).get(survey)
+        manifest = S3Manifests(Boto3Objects(boto3.client("s3")), manifest_bucket).get(survey)
     except ManifestUnavailable as err:
         raise SourceError(f"could not read s3://{manifest_bucket}/{survey}/form.json: {err}") from None
     store: ResponseStore | None = None
