@@ -277,9 +277,7 @@ class Aggregator:
     def add_document(self, document: Mapping[str, Any]) -> None:
         """One response as parsed JSON (`StoredResponse` JSON, as `palaute export` writes), unvalidated."""
         stamp = document["received_at"]
-        moment = datetime.fromisoformat(stamp)
-        if moment.tzinfo is None:  # naive: the stores write UTC
-            moment = moment.replace(tzinfo=UTC)
+        moment = parse_moment(stamp)
         week = self._hours.get(stamp[:13]) if stamp[-1:] == "Z" else None  # UTC: 13 characters name the hour
         if week is None:
             week = self._hour_week(stamp, moment, stamp[-1:] == "Z")
@@ -305,10 +303,7 @@ class Aggregator:
     ) -> None:
         """One response of any shape: each answer checked here, counted into the response's cell."""
         self.added += 1
-        if self.first is None or moment < self.first:
-            self.first = moment
-        if self.last is None or moment > self.last:
-            self.last = moment
+        self._span(moment, moment)
         names = self._hidden_names
         key = (tp, lang, week, (hidden.get(names[0]),) if len(names) == 1 else tuple(map(hidden.get, names)))
         cell = self._cells.get(key)
@@ -375,10 +370,8 @@ class Aggregator:
         self.fold()
         other.fold()
         self.added += other.added
-        if other.first is not None and (self.first is None or other.first < self.first):
-            self.first = other.first
-        if other.last is not None and (self.last is None or other.last > self.last):
-            self.last = other.last
+        if other.first is not None and other.last is not None:
+            self._span(other.first, other.last)
         self.overflowed = self.overflowed or other.overflowed
         self.overall.merge(other.overall)
         for qid, tally in self.overall.tallies.items():

@@ -4,7 +4,7 @@ A group is what the report shows a figure for: the whole survey, a touchpoint, a
 hidden value, an ISO week. A cell holds the responses that share all of those at once
 (touchpoint, language, week and hidden values), so each response is counted once, into its
 cell, and never into its five or so groups. A cell counts raw answers, answer → how often, per
-question: one dict increment per answer, done in C for decoded lines. `fold` then checks each
+question: one dict increment per answer (`functions/report/counting.py` for decoded lines). `fold` checks each
 distinct answer once (the tally's `accept`) and adds its count to every group the cell belongs
 to; there are few cells, so the roll-up is cheap.
 """

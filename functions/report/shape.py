@@ -1,8 +1,8 @@
 """A response line as the report reads it: msgspec Structs made from the manifest, decoded in C.
 
 Each counted answer arrives as a hashable value (a number, a text, a tuple of option ids, a likert
-Struct), so the aggregator counts a response's answers in one C call and checks each distinct
-value once, when folding (`functions/report/aggregate.py`). The types are what the counting can
+Struct), so the aggregator counts a response's answers with one dict increment each, unchecked,
+and checks each distinct value once, when folding (`functions/report/aggregate.py`). The types are what the counting can
 take unchecked, no narrower: a line they do not fit (a boolean where a scale is expected, a list
 of objects, a number past 64 bits) fails to decode, and the reader takes that line the general way
 (orjson and `Aggregator.add_document`), so it is counted, skipped or reported exactly as before.
