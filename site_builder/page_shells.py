@@ -91,28 +91,30 @@ def filled(key: Hashable, slots: Sequence[Slot], render: Callable[[], str], *, c
 
     `key` stands for everything the page shows but its slots: pages with the same key share a shell.
     `compacted`: `render()` compacts the page (`compact_html`), so the strings are compacted as they go in."""
-    shell = _shell(key, slots, render, compacted)
-    texts = None if shell is None else _texts(shell, slots, compacted)
-    if shell is None or texts is None:
+    found = _filling(key, slots, render, compacted)
+    if found is None:
         return None
-    out = [shell.pieces[0]]
-    for text, piece in zip(texts, shell.pieces[1:], strict=True):
-        out.append(text)
-        out.append(piece)
-    return "".join(out)
+    shell, texts = found
+    return "".join(itertools.chain.from_iterable(zip(shell.pieces, [*texts, ""], strict=True)))
 
 
 def filled_bytes(key: Hashable, slots: Sequence[Slot], render: Callable[[], str]) -> bytes | None:
     """`filled` for a compacted page, as UTF-8: the shell's pieces are encoded once, not with every page."""
-    shell = _shell(key, slots, render, True)
-    texts = None if shell is None else _texts(shell, slots, True)
-    if shell is None or texts is None:
+    found = _filling(key, slots, render, True)
+    if found is None:
         return None
-    out = [shell.encoded[0]]
-    for text, piece in zip(texts, shell.encoded[1:], strict=True):
-        out.append(text.encode("utf-8"))
-        out.append(piece)
-    return b"".join(out)
+    shell, texts = found
+    encoded = [text.encode("utf-8") for text in texts]
+    return b"".join(itertools.chain.from_iterable(zip(shell.encoded, [*encoded, b""], strict=True)))
+
+
+def _filling(
+    key: Hashable, slots: Sequence[Slot], render: Callable[[], str], compacted: bool
+) -> tuple[_Shell, list[str]] | None:
+    """The page's shell and the strings that go between its pieces; None when it must be rendered in full."""
+    shell = _shell(key, slots, render, compacted)
+    texts = None if shell is None else _texts(shell, slots, compacted)
+    return None if shell is None or texts is None else (shell, texts)
 
 
 def _shell(key: Hashable, slots: Sequence[Slot], render: Callable[[], str], compacted: bool) -> _Shell | None:
