@@ -17,15 +17,15 @@ from __future__ import annotations
 import itertools
 import re
 import secrets
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Hashable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from jinja2 import Environment, TemplateNotFound
 from markupsafe import escape
 
-from site_builder.compact import KEPT, compact_lines
+from site_builder.compact import KEPT, compact_html, compact_lines
 from site_builder.theme import BUILTIN_TEMPLATES
 
 _NONCE = secrets.token_hex(8)
@@ -106,6 +106,30 @@ def filled_bytes(key: Hashable, slots: Sequence[Slot], render: Callable[[], str]
     shell, texts = found
     encoded = [text.encode("utf-8") for text in texts]
     return b"".join(itertools.chain.from_iterable(zip(shell.encoded, [*encoded, b""], strict=True)))
+
+
+SlotsOf = Callable[[Any, Slots], tuple[Any, tuple[Hashable, ...]]]
+"""A view's slot function (`site_builder/page_slots.py`): the view with markers, and its key."""
+
+
+def page_bytes(
+    env: Environment, name: str, templates: tuple[str, ...], views: Mapping[str, tuple[Any, SlotsOf]]
+) -> bytes:
+    """The compacted page template `name` renders from `views` (argument name → view and its slot function), in
+    UTF-8: filled into its shell when every template it uses (`templates`) is a built-in one, else (or when a
+    string would compact differently inside the page) rendered in full."""
+    template = env.get_template(name)
+    if builtin_only(env, templates):
+        slots = Slots()
+        marked: dict[str, Any] = {}
+        key: list[Hashable] = [name, env]
+        for argument, (view, slots_of) in views.items():
+            marked[argument], view_key = slots_of(view, slots)
+            key.append(view_key)
+        html = filled_bytes(tuple(key), slots, lambda: compact_html(template.render(**marked)))
+        if html is not None:
+            return html
+    return compact_html(template.render(**{argument: view for argument, (view, _) in views.items()})).encode("utf-8")
 
 
 def _filling(

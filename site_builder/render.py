@@ -10,11 +10,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-from collections.abc import Callable, Hashable
 from dataclasses import replace
 from functools import cache, lru_cache, partial
 from pathlib import Path
-from typing import TypeVar
 
 from jinja2 import BytecodeCache, ChoiceLoader, Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from jinja2.bccache import Bucket, FileSystemBytecodeCache
@@ -23,12 +21,10 @@ from markupsafe import Markup
 from functions.manifest import Manifest
 from site_builder.compact import compact_html
 from site_builder.messages import catalog
-from site_builder.page_shells import Slots, builtin_only, filled, filled_bytes, forget_shells
+from site_builder.page_shells import Slots, builtin_only, filled, forget_shells, page_bytes
 from site_builder.page_slots import page_slots, survey_slots, thanks_slots
 from site_builder.page_views import (
-    PageView,
     SurveyView,
-    ThanksView,
     page_view,
     survey_view,
     survey_view_at,
@@ -113,9 +109,8 @@ def render_survey(manifest: Manifest, theme: Theme, *, base_url: str, api_url: s
         for outcome in outcomes:
             page = _thanks_page(env, manifest, theme, lang, base_url, outcome)
             files[f"{lang}/thanks/{outcome}/index.html"] = page
-    lang = manifest.default_language
-    survey = surveys[lang] if lang in surveys else _survey(env, manifest, lang, api_url)
-    files["index.html"] = _survey_page(env, manifest, theme, survey_view_at(survey, ""), "", base_url)
+    root = survey_view_at(surveys[manifest.default_language], "")  # the first language's, made above
+    files["index.html"] = _survey_page(env, manifest, theme, root, "", base_url)
     for name, data in sorted(theme.assets.items()):
         files[f"assets/{name}"] = data
     script = survey_script()
@@ -161,7 +156,6 @@ def forget_templates() -> None:
 
 _SURVEY_TEMPLATES = ("survey.html", "layout.html", "header.html", "notices.html")
 _THANKS_TEMPLATES = ("thanks.html", "layout.html", "header.html")
-_Part = TypeVar("_Part", SurveyView, ThanksView)
 
 
 def _survey_page(
@@ -169,7 +163,9 @@ def _survey_page(
 ) -> bytes:
     title = f"{survey.title} – {theme.tokens.name}"
     page = page_view(manifest, theme, survey.lang, path, base_url=base_url, title=title)
-    return _page_bytes(env, "survey.html", _SURVEY_TEMPLATES, page, "survey", survey, survey_slots)
+    return page_bytes(
+        env, "survey.html", _SURVEY_TEMPLATES, {"page": (page, page_slots), "survey": (survey, survey_slots)}
+    )
 
 
 def _thanks_page(
@@ -177,27 +173,7 @@ def _thanks_page(
 ) -> bytes:
     path = f"{lang}/thanks/{outcome}/" if outcome else f"{lang}/thanks/"
     page = page_view(manifest, theme, lang, path, base_url=base_url, title=thanks_title(manifest, lang, outcome))
-    return _page_bytes(env, "thanks.html", _THANKS_TEMPLATES, page, "thanks", thanks_view(manifest, lang, outcome),
-                       thanks_slots)  # fmt: skip
-
-
-def _page_bytes(
-    env: Environment, name: str, templates: tuple[str, ...], page: PageView, part_name: str, part: _Part,
-    part_slots: Callable[[_Part, Slots], tuple[_Part, tuple[Hashable, ...]]],
-) -> bytes:  # fmt: skip
-    """The page `name` renders from `page` and its own view `part` (passed as `part_name`): filled into
-    its shell when every template it uses is a built-in one, else (or when a string would compact
-    differently inside the page) rendered in full."""
-    template = env.get_template(name)
-    if builtin_only(env, templates):
-        slots = Slots()
-        page_marked, page_key = page_slots(page, slots)
-        part_marked, part_key = part_slots(part, slots)
-        html = filled_bytes(
-            (name, env, page_key, part_key),
-            slots,
-            lambda: compact_html(template.render(page=page_marked, **{part_name: part_marked})),
-        )
-        if html is not None:
-            return html
-    return compact_html(template.render(page=page, **{part_name: part})).encode("utf-8")
+    thanks = thanks_view(manifest, lang, outcome)
+    return page_bytes(
+        env, "thanks.html", _THANKS_TEMPLATES, {"page": (page, page_slots), "thanks": (thanks, thanks_slots)}
+    )

@@ -11,14 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Hashable
 from dataclasses import dataclass, replace
-from functools import partial
-
-from jinja2 import Template
 
 from functions.manifest import Manifest, Touchpoint
-from site_builder.compact import compact_html
 from site_builder.messages import message, translated
-from site_builder.page_shells import Slots, builtin_only, filled_bytes
+from site_builder.page_shells import Slots, page_bytes
 from site_builder.page_slots import view_key
 from site_builder.page_views import stylesheet
 from site_builder.qr import qr_svg, touchpoint_link
@@ -95,25 +91,14 @@ def sign_slots(sign: SignView, slots: Slots) -> tuple[SignView, tuple[Hashable, 
     return marked, view_key(marked)
 
 
-def _render_compact(template: Template, sign: SignView) -> str:
-    return compact_html(template.render(sign=sign))
-
-
 def sign_pages(manifest: Manifest, theme: Theme, *, base_url: str) -> dict[str, bytes]:
     """`signs/<touchpoint>.html` for every touchpoint, relative to the survey folder: from one shell when
     the sign's template is the built-in one."""
     env = environment(tuple(theme.template_dirs))
-    template = env.get_template("sign.html")
-    shells = builtin_only(env, _SIGN_TEMPLATES)
     pages: dict[str, bytes] = {}
     for touchpoint in manifest.touchpoints:
         view = sign_view(manifest, theme, touchpoint, touchpoint_link(base_url, manifest.id, touchpoint.id))
-        page = None
-        if shells:
-            slots = Slots()
-            marked, key = sign_slots(view, slots)
-            page = filled_bytes(("sign.html", env, key), slots, partial(_render_compact, template, marked))
-        if page is None:
-            page = compact_html(template.render(sign=view)).encode("utf-8")
-        pages[f"signs/{touchpoint.id}.html"] = page
+        pages[f"signs/{touchpoint.id}.html"] = page_bytes(
+            env, "sign.html", _SIGN_TEMPLATES, {"sign": (view, sign_slots)}
+        )
     return pages

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from example_surveys import base_theme, fixture_question, manifest_with, quiz_outcomes, store_survey
 
+import site_builder.page_shells
 import site_builder.render
-import site_builder.signs
 from functions.manifest import Manifest, Question, Touchpoint
 from site_builder.page_shells import Slots, builtin_only, filled, forget_shells
 from site_builder.render import environment, forget_templates, render_survey
@@ -66,7 +66,7 @@ def _site(manifests: list[Manifest], theme: Theme) -> list[dict[str, bytes]]:
 
 
 def _in_full(monkeypatch: pytest.MonkeyPatch) -> None:
-    for module in (site_builder.render, site_builder.signs):
+    for module in (site_builder.render, site_builder.page_shells):  # questions; survey, thank-you and sign pages
         monkeypatch.setattr(module, "builtin_only", lambda env, names: False)
 
 
