@@ -143,7 +143,7 @@ def qr_png(link: str) -> bytes:
     Written here rather than by Pillow: a module row's pixel row is packed to bytes once, from a table of
     eight modules' pixels, and stands for the module's height, so no pixel passes through Python one by
     one; `png.py` takes the runs of equal rows. Greyscale at one bit a pixel,
-    a set bit white; every row unfiltered, its last byte filled out with zero (dark) bits.
+    a set bit white; each row's last byte filled out with zero (dark) bits.
     """
     code = symbol(link)
     side = code.side + 2 * QUIET_ZONE
@@ -155,9 +155,9 @@ def qr_png(link: str) -> bytes:
     quiet = b"1" * QUIET_ZONE
     pad = b"0" * (count * 8 - side)  # dark modules past the edge: only their first bits fill the last byte
 
-    def packed(digits: bytes) -> bytes:  # a filter-type byte (0, none), then the row's pixels
+    def packed(digits: bytes) -> bytes:  # the row's pixels, a bit each
         modules = int(digits + pad, 2).to_bytes(count, "big")
-        return b"\x00" + b"".join(map(octets.__getitem__, modules))[:length]
+        return b"".join(map(octets.__getitem__, modules))[:length]
 
     margin = (packed(b"1" * side), QUIET_ZONE * scale)
     runs = [margin]

@@ -1,4 +1,4 @@
-"""The PNG writer for rows that repeat (a QR code's): the image is exactly its runs of rows."""
+"""The PNG writer for rows that repeat (a QR code's): the image is exactly its runs of rows, the repeats stored small."""
 
 from __future__ import annotations
 
@@ -11,24 +11,43 @@ from site_builder.png import grey_png
 
 
 def test_runs_of_rows_are_stored_in_their_order_each_as_often_as_its_count() -> None:
-    runs = [(b"\x00" + bytes([0xFF]) * 124, 88), (b"\x00" + bytes([0x0F, 0xF0]) * 62, 22), (b"\x00\x01", 1),
-            (b"\x00\x01", 3), (b"\x00\x01\x02", 1)]  # fmt: skip
-    data = grey_png(8, 115, 1, runs)
+    runs = [(bytes([0xFF]) * 124, 88), (bytes([0x0F, 0xF0]) * 62, 22), (bytes([0x01]) * 124, 1),
+            (bytes([0x01]) * 124, 3), (bytes(range(124)), 1)]  # fmt: skip
+    image = read_png(grey_png(124 * 8, 115, 1, runs))
+    rows = [image.pixels[y * image.width : (y + 1) * image.width] for y in range(image.height)]
+    expected = [row for row, count in runs for _ in range(count)]
+    assert [_bits(row) for row in rows] == [_bits_of(row) for row in expected]
+
+
+def test_a_repeated_row_is_stored_as_its_difference_from_the_row_above() -> None:
+    row = bytes([0x5A]) * 30
+    data = grey_png(240, 40, 1, [(row, 40)])
     start = data.index(b"IDAT") + 4
     (length,) = struct.unpack(">I", data[start - 8 : start - 4])
-    assert zlib.decompress(data[start : start + length]) == b"".join(row * count for row, count in runs)
+    stream = zlib.decompress(data[start : start + length])
+    assert stream == b"\x00" + row + (b"\x02" + bytes(30)) * 39
+    assert length < 40, "forty rows of one pattern compress to a few bytes"
 
 
 def test_a_grey_png_is_the_image_its_rows_describe() -> None:
-    white, stripes = b"\x00" + b"\xff" * 2, b"\x00" + b"\xaa" * 2  # 16 pixels a row, one bit each
+    white, stripes = b"\xff" * 2, b"\xaa" * 2  # 16 pixels a row, one bit each
     image = read_png(grey_png(16, 5, 1, [(white, 2), (stripes, 3)]))
     assert (image.width, image.height) == (16, 5)
     assert image.pixels[:16] == b"\xff" * 16
     assert image.pixels[2 * 16 : 3 * 16] == b"\xff\x00" * 8
+    assert image.pixels[4 * 16 :] == b"\xff\x00" * 8
+
+
+def _bits(pixels: bytes) -> str:
+    return "".join("1" if pixel else "0" for pixel in pixels)
+
+
+def _bits_of(row: bytes) -> str:
+    return "".join(f"{byte:08b}" for byte in row)
 
 
 def test_every_chunk_carries_its_own_checksum() -> None:
-    data = grey_png(8, 2, 1, [(b"\x00\x55", 2)])
+    data = grey_png(8, 2, 1, [(b"\x55", 2)])
     position = 8
     while position < len(data):
         (length,) = struct.unpack(">I", data[position : position + 4])
