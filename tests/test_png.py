@@ -1,4 +1,4 @@
-"""The PNG writer for rows that repeat (a QR code's): the image is exactly its runs of rows, the repeats stored small."""
+"""The PNG writer for rows that repeat (a QR code's): the image is exactly its runs of rows, repeats kept small."""
 
 from __future__ import annotations
 
