@@ -246,6 +246,7 @@ def redrive(
 # --- token, report (functions.report) ---
 
 if TYPE_CHECKING:
+    from functions.report import ReportFile
     from functions.report.sources import Sources
 
 ReportDataOpt = Annotated[Path, typer.Option("--data", help="Local data folder (as for 'palaute serve').")]
@@ -310,7 +311,7 @@ def report(
     """Write SURVEY's report (the same file the report link gives) from local data, AWS or an export file."""
     from typing import BinaryIO
 
-    from functions.report import FORMATS, ReportFile, write_file_report, write_stored_report
+    from functions.report import FORMATS, write_file_report, write_stored_report
     from functions.report.documents import CorruptResponse
     from functions.report.filters import FilterError, parse_filters
     from functions.report.ndjson import NdjsonError
@@ -344,7 +345,7 @@ def report(
     partial = target.with_name(target.name + ".partial")
     try:
         if out is not None and str(out) == "-":
-            write(sys.stdout.buffer)
+            _note_repeats(write(sys.stdout.buffer), responses)
             return
         with partial.open("wb") as file:
             made = write(file)
@@ -356,7 +357,17 @@ def report(
     if out is None:
         target = target.with_name(made.filename)
     partial.replace(target)
+    _note_repeats(made, responses)
     err.print(f"wrote {target}")
+
+
+def _note_repeats(made: ReportFile, responses: Path | None) -> None:
+    if made.repeated:
+        err.print(
+            f"note: {made.repeated:,} line(s) of {responses} repeat a response listed earlier in it"
+            " (same response_id); each response is counted once, from its first line",
+            highlight=False,
+        )
 
 
 # --- deploy (infra) ---

@@ -153,6 +153,26 @@ def test_report_from_an_export_file_equals_the_report_from_the_store(
         assert json.loads((tmp_path / "tiedosto.json").read_bytes())["responses"] == 6
 
 
+@pytest.mark.parametrize("format", ["json", "csv"])
+def test_exports_concatenated_count_each_response_once_and_say_so(
+    data: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, format: str
+) -> None:
+    monkeypatch.setattr("functions.report.datetime", _Frozen)
+    export, twice = tmp_path / "vienti.ndjson", tmp_path / "kahdesti.ndjson"
+    assert run("export", export, "--data", data, "--survey", SURVEY)[0] == 0
+    twice.write_bytes(export.read_bytes() * 2)
+    reports = {}
+    for name, file in (("once", export), ("twice", twice)):
+        code, _, err = run(
+            "report", SURVEY, "--format", format, "--out", tmp_path / f"{name}.{format}",
+            "--responses", file, "--site", data / "site",
+        )  # fmt: skip
+        assert code == 0, err
+        reports[name] = (tmp_path / f"{name}.{format}").read_bytes()
+    assert reports["twice"] == reports["once"]
+    assert f"note: 6 line(s) of {twice} repeat a response" in " ".join(err.split())
+
+
 def test_report_from_a_file_applies_the_filters(data: Path, tmp_path: Path) -> None:
     export = tmp_path / "vienti.ndjson"
     run("export", export, "--data", data)

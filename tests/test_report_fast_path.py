@@ -239,3 +239,27 @@ def test_weeks_are_exact_in_any_zone_even_within_an_hour(tmp_path: Path, zone: s
     report = aggregate_file(m, path, generated_at=MOMENT, workers=1)
     expected = Counter("{}-W{:02d}".format(*moment.astimezone(ZoneInfo(zone)).isocalendar()[:2]) for moment in moments)
     assert {week.week: week.responses for week in report.trend if week.responses} == expected
+
+
+@pytest.mark.parametrize("workers", [1, 2, 3])
+def test_a_response_listed_again_is_counted_once_wherever_the_repeat_lies(
+    bench_file: tuple[Manifest, Path, list[dict[str, Any]]], tmp_path: Path, workers: int
+) -> None:
+    """Two exports concatenated, or lines copied: the report is that of each response once (the first
+    line of it counts), whether the repeat is in the same block, in another byte range or odd-shaped."""
+    m, _path, documents = bench_file
+    once = aggregate_file(m, _write(tmp_path / "once.ndjson", documents), generated_at=MOMENT, workers=1)
+    retried = dict(documents[5], received_at="2026-12-31T23:00:00Z")  # a retry, later: the first one counts
+    odd = dict(documents[7], hidden={"campaign": 5})  # not the fast path's shape: read the general way
+    listed = [*documents[:1500], documents[1499], documents[3], retried, *documents[1500:], odd, *documents[:40]]
+    aggregator = aggregate_ndjson(m, _write(tmp_path / "twice.ndjson", listed), workers=workers)
+    assert as_json(aggregator.report(generated_at=MOMENT)) == as_json(once)
+    assert aggregator.repeated == 44
+
+
+def test_lines_without_a_response_id_are_each_counted(tmp_path: Path) -> None:
+    documents = [json.loads(r.to_json()) for r in synthetic(20)]
+    for document in documents[:3]:
+        del document["response_id"]
+    aggregator = aggregate_ndjson(manifest(), _write(tmp_path / "ids.ndjson", [*documents, *documents[:3]]), workers=1)
+    assert (aggregator.added, aggregator.repeated) == (23, 0)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO, Literal, get_args
@@ -51,6 +51,8 @@ class ReportFile:
     format: str
     content_type: str
     filename: str
+    repeated: int = 0
+    """Lines of an export left out as a response listed again (the first of them counts)."""
 
 
 def report_file(manifest: Manifest, format: str, generated_at: datetime) -> ReportFile:
@@ -109,17 +111,20 @@ def write_file_report(
     filters: Filters | None = None,
     generated_at: datetime | None = None,
 ) -> ReportFile:
-    """`write_report` of the survey's responses in an NDJSON export (`palaute export`). A line that is
-    not a response raises `NdjsonError` naming the file and line (CSV and XLSX may have written
-    some of `out` by then: the caller drops it)."""
-    from functions.report.ndjson import aggregate_file, file_responses
+    """`write_report` of the survey's responses in an NDJSON export (`palaute export`), each response
+    once however often it is listed. A line that is not a response raises `NdjsonError` naming the
+    file and line (CSV and XLSX may have written some of `out` by then: the caller drops it)."""
+    from functions.report.ndjson import FileResponses, aggregate_ndjson
 
     filters = filters or Filters()
     if format in SUMMARY_FORMATS:
         moment = generated_at or datetime.now(UTC)
-        _write_summary(manifest, aggregate_file(manifest, path, filters, moment), format, out)
-        return report_file(manifest, format, moment)
-    return write_report(manifest, file_responses(manifest.id, path), format, out, filters, generated_at)
+        aggregator = aggregate_ndjson(manifest, path, filters)
+        _write_summary(manifest, aggregator.report(filters, moment), format, out)
+        return replace(report_file(manifest, format, moment), repeated=aggregator.repeated)
+    responses = FileResponses(manifest.id, path)
+    made = write_report(manifest, responses, format, out, filters, generated_at)
+    return replace(made, repeated=responses.repeated)
 
 
 def _write_summary(manifest: Manifest, report: Report, format: str, out: BinaryIO) -> None:

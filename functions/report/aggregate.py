@@ -87,6 +87,8 @@ class Aggregator:
         self.by_hidden: dict[str, dict[str, GroupTally]] = {name: {} for name in manifest.hidden}
         self.by_week: dict[tuple[int, int], GroupTally] = {}
         self.added = 0
+        self.repeated = 0
+        """Lines of an export skipped as a response already counted (`functions/report/ndjson.py` sees to it)."""
         self.first: datetime | None = None
         self.last: datetime | None = None
         self.overflowed = False
@@ -370,6 +372,7 @@ class Aggregator:
         self.fold()
         other.fold()
         self.added += other.added
+        self.repeated += other.repeated
         if other.first is not None and other.last is not None:
             self._span(other.first, other.last)
         self.overflowed = self.overflowed or other.overflowed

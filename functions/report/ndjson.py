@@ -5,13 +5,16 @@ from the manifest (`functions/report/shape.py`) and counted by `Aggregator.add_l
 `StoredResponse` and no dict per line, each distinct answer value checked once when the counts
 are folded. A line of another shape goes through orjson and `Aggregator.add_document`, which takes
 any shape. A line that is not JSON, or not a response, stops the report with its file and line
-number. Lines of other surveys are skipped (an export may hold every survey).
+number. Lines of other surveys are skipped (an export may hold every survey). A response listed
+again (the same `response_id`: exports concatenated, or a line copied) is counted once, at its
+first line, as the stores keep the first of a retried response; `Aggregator.repeated` says how
+many lines were skipped so.
 
 With `workers` > 1 the file is cut into that many byte ranges on line boundaries; the first is
 aggregated here, the others in child processes (`multiprocessing` with a pipe each, which also
 works on AWS Lambda), and the aggregators are merged in file order. When a cap that depends on
-arrival order came into play (see `Aggregator.exact_merge`), the file is read again in one pass,
-so the report is always exactly the one-pass report.
+arrival order came into play (see `Aggregator.exact_merge`), or a response is listed in two of the
+ranges, the file is read again in one pass, so the report is always exactly the one-pass report.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from operator import attrgetter
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +46,7 @@ a core's own cache while they are counted and freed. Blocks of 1 MiB spilled out
 third longer in all (bench/report.py); much smaller ones pay the per-block work more often."""
 WORKERS = 2
 """Processes by default: the Lambda function (≥ 1,769 MB) and the machines we measure have two cores."""
+SURVEY, RESPONSE_ID = attrgetter("survey"), attrgetter("response_id")
 
 
 class NdjsonError(ValueError):
@@ -71,6 +76,8 @@ def aggregate_ndjson(
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     context: Any = multiprocessing.get_context(method)  # typeshed's BaseContext lacks Process
     children = []
+    seen: set[str] = set()
+    repeated_across = False
     for start, end in ranges[1:]:
         receiver, sender = context.Pipe(duplex=False)
         process = context.Process(target=_child, args=(sender, manifest, path, start, end, filters), daemon=True)
@@ -78,20 +85,24 @@ def aggregate_ndjson(
         sender.close()
         children.append((process, receiver))
     try:
-        merged = aggregate_range(manifest, path, *ranges[0], filters)
-        for process, receiver in children:
+        merged = aggregate_range(manifest, path, *ranges[0], filters, seen)
+        for number, (process, receiver) in enumerate(children, 1):
             status, result = receiver.recv()
             process.join()
             if status != "ok":
                 raise NdjsonError(result)
-            merged.merge(result)
+            aggregator, ids = result
+            repeated_across = repeated_across or not seen.isdisjoint(ids)
+            if number < len(children):
+                seen |= ids
+            merged.merge(aggregator)
     finally:
         for process, receiver in children:
             receiver.close()
             if process.is_alive():
                 process.kill()
                 process.join()
-    if not merged.exact_merge():
+    if repeated_across or not merged.exact_merge():
         return aggregate_range(manifest, path, 0, path.stat().st_size, filters)
     return merged
 
@@ -111,9 +122,12 @@ def byte_ranges(path: Path, parts: int) -> list[tuple[int, int]]:
     return [(start, end) for start, end in itertools.pairwise(bounds) if end > start]
 
 
-def aggregate_range(manifest: Manifest, path: Path, start: int, end: int, filters: Filters = ALL) -> Aggregator:
-    """The aggregator of the lines in [start, end) (`start` at a line's beginning)."""
-    reader = _Reader(manifest, filters, path)
+def aggregate_range(
+    manifest: Manifest, path: Path, start: int, end: int, filters: Filters = ALL, seen: set[str] | None = None
+) -> Aggregator:
+    """The aggregator of the lines in [start, end) (`start` at a line's beginning); `seen` gets the
+    `response_id` of each of the survey's responses taken (counted, or left out by `filters`)."""
+    reader = _Reader(manifest, filters, path, set() if seen is None else seen)
     aggregator = Aggregator(manifest, order=start)
     with path.open("rb") as file, _without_cycle_collection():
         file.seek(start)
@@ -152,10 +166,11 @@ class _Reader:
     """Blocks of lines into an aggregator: decoded whole into Structs (`functions/report/shape.py`)
     and counted in C; a block that does not decode so (a blank line, a line of another shape or
     no JSON) is taken line by line, each line that does not decode through orjson and
-    `Aggregator.add_document`, which counts any shape and names the line that is no response."""
+    `Aggregator.add_document`, which counts any shape and names the line that is no response.
+    A response already met (`seen`) is skipped; an id is recorded only once its line was taken."""
 
-    def __init__(self, manifest: Manifest, filters: Filters, path: Path) -> None:
-        self.survey, self.path = manifest.id, path
+    def __init__(self, manifest: Manifest, filters: Filters, path: Path, seen: set[str]) -> None:
+        self.survey, self.path, self.seen = manifest.id, path, seen
         self.decoder = LineShape(manifest).decoder
         self.keep = document_filter(manifest, filters)
         self.admits = None if filters == ALL else filters.admission(report_zone(manifest))
@@ -165,7 +180,9 @@ class _Reader:
             try:
                 lines = self.decoder.decode_lines(block)  # skips blank lines; reads two values on one line
                 if _one_per_line(block, len(lines)):
+                    lines, ids, repeats = self._first_times(lines)
                     aggregator.add_lines(lines, self.admits)  # all or nothing (see add_lines)
+                    self._taken(aggregator, ids, repeats)
                     return
             except (msgspec.DecodeError, ValueError):  # ValidationError is a DecodeError
                 pass
@@ -181,13 +198,40 @@ class _Reader:
             self._add_document(aggregator, line, number, offset)
         self._add_decoded(aggregator, decoded, offset)
 
+    def _first_times(self, lines: list[Any]) -> tuple[list[Any], set[str], int]:
+        """The survey's lines whose response is met for the first time, their ids, and how many
+        lines were left out as repeats. Nothing is recorded yet: see `_taken`."""
+        survey = self.survey
+        if list(map(SURVEY, lines)).count(survey) != len(lines):
+            lines = [line for line in lines if line.survey == survey]
+        ids = set(map(RESPONSE_ID, lines))
+        if len(ids) == len(lines) and None not in ids and self.seen.isdisjoint(ids):
+            return lines, ids, 0  # the usual block: every line a new response
+        firsts, ids = [], set()
+        for line in lines:
+            response_id = line.response_id
+            if response_id is None:
+                firsts.append(line)
+            elif response_id not in self.seen and response_id not in ids:
+                ids.add(response_id)
+                firsts.append(line)
+        return firsts, ids, len(lines) - len(firsts)
+
+    def _taken(self, aggregator: Aggregator, ids: set[str], repeats: int) -> None:
+        self.seen |= ids
+        aggregator.repeated += repeats
+
     def _add_decoded(self, aggregator: Aggregator, decoded: list[tuple[int, bytes, Any]], offset: int) -> None:
         try:
-            aggregator.add_lines([line for _number, _text, line in decoded], self.admits)
+            lines, ids, repeats = self._first_times([line for _number, _text, line in decoded])
+            aggregator.add_lines(lines, self.admits)
+            self._taken(aggregator, ids, repeats)
         except ValueError:  # a time that is no time: find its line (nothing was added)
             for number, text, line in decoded:
                 try:
-                    aggregator.add_lines([line], self.admits)
+                    lines, ids, repeats = self._first_times([line])
+                    aggregator.add_lines(lines, self.admits)
+                    self._taken(aggregator, ids, repeats)
                 except ValueError:
                     self._add_document(aggregator, text, number, offset)
         decoded.clear()
@@ -195,8 +239,16 @@ class _Reader:
     def _add_document(self, aggregator: Aggregator, line: bytes, number: int, offset: int) -> None:
         try:
             document = orjson.loads(line)
-            if document["survey"] == self.survey and (self.keep is None or self.keep(document)):
+            if document["survey"] != self.survey:
+                return
+            response_id = document.get("response_id")
+            if isinstance(response_id, str) and response_id in self.seen:
+                aggregator.repeated += 1
+                return
+            if self.keep is None or self.keep(document):
                 aggregator.add_document(document)
+            if isinstance(response_id, str):
+                self.seen.add(response_id)
         except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as err:
             if line.strip():
                 raise NdjsonError(f"{self.path}:{_line_number(self.path, offset) + number}: {_problem(err)}") from None
@@ -221,19 +273,32 @@ def document_filter(manifest: Manifest, filters: Filters) -> Any:
     return keep
 
 
-def file_responses(survey: str, path: Path) -> Iterator[StoredResponse]:
+class FileResponses:
     """The survey's responses in the file, validated, for the formats that list every response
-    (CSV, XLSX); a line that is not a response stops them with its file and line number."""
-    with path.open("rb") as file:
-        for number, line in enumerate(file, 1):
-            if not line.strip():
-                continue
-            try:
-                response = parse_response(line)
-            except ResponseInvalid as err:
-                what = f"{err.where}: {err.problem}" if err.where else f"not a response ({err.problem})"
-                raise NdjsonError(f"{path}:{number}: {what}") from None
-            if response.survey == survey:
+    (CSV, XLSX); a line that is not a response stops them with its file and line number. A response
+    listed again is left out (its first line counts); `repeated` says how many lines were."""
+
+    def __init__(self, survey: str, path: Path) -> None:
+        self.survey, self.path = survey, path
+        self.repeated = 0
+
+    def __iter__(self) -> Iterator[StoredResponse]:
+        seen: set[str] = set()
+        with self.path.open("rb") as file:
+            for number, line in enumerate(file, 1):
+                if not line.strip():
+                    continue
+                try:
+                    response = parse_response(line)
+                except ResponseInvalid as err:
+                    what = f"{err.where}: {err.problem}" if err.where else f"not a response ({err.problem})"
+                    raise NdjsonError(f"{self.path}:{number}: {what}") from None
+                if response.survey != self.survey:
+                    continue
+                if response.response_id in seen:
+                    self.repeated += 1
+                    continue
+                seen.add(response.response_id)
                 yield response
 
 
@@ -252,8 +317,9 @@ def _line_number(path: Path, offset: int) -> int:
 
 
 def _child(sender: Any, manifest: Manifest, path: Path, start: int, end: int, filters: Filters) -> None:
+    seen: set[str] = set()
     try:
-        result: tuple[str, Any] = ("ok", aggregate_range(manifest, path, start, end, filters))
+        result: tuple[str, Any] = ("ok", (aggregate_range(manifest, path, start, end, filters, seen), seen))
     except NdjsonError as err:
         result = ("error", str(err))
     except Exception as err:

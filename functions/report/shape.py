@@ -84,6 +84,7 @@ class LineShape:
                 ("survey", str),
                 ("received_at", str),
                 ("lang", str),
+                ("response_id", str | None, None),
                 ("tp", str | None, None),
                 ("hidden", hidden | None, None),
                 ("answers", answers, msgspec.field(default_factory=answers)),
