@@ -263,3 +263,16 @@ def test_lines_without_a_response_id_are_each_counted(tmp_path: Path) -> None:
         del document["response_id"]
     aggregator = aggregate_ndjson(manifest(), _write(tmp_path / "ids.ndjson", [*documents, *documents[:3]]), workers=1)
     assert (aggregator.added, aggregator.repeated) == (23, 0)
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_export_listed_twice_reads_as_once_even_split_between_the_copies(
+    bench_file: tuple[Manifest, Path, list[dict[str, Any]]], tmp_path: Path, workers: int
+) -> None:
+    m, path, documents = bench_file
+    twice = tmp_path / "twice.ndjson"
+    twice.write_bytes(path.read_bytes() * 2)
+    assert byte_ranges(twice, 2)[0][1] == path.stat().st_size, "two workers get a copy each"
+    aggregator = aggregate_ndjson(m, twice, workers=workers)
+    assert aggregator.repeated == len(documents)
+    assert as_json(aggregator.report(generated_at=MOMENT)) == as_json(aggregate_file(m, path, generated_at=MOMENT))

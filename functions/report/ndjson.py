@@ -5,16 +5,22 @@ from the manifest (`functions/report/shape.py`) and counted by `Aggregator.add_l
 `StoredResponse` and no dict per line, each distinct answer value checked once when the counts
 are folded. A line of another shape goes through orjson and `Aggregator.add_document`, which takes
 any shape. A line that is not JSON, or not a response, stops the report with its file and line
-number. Lines of other surveys are skipped (an export may hold every survey). A response listed
-again (the same `response_id`: exports concatenated, or a line copied) is counted once, at its
-first line, as the stores keep the first of a retried response; `Aggregator.repeated` says how
-many lines were skipped so.
+number. Lines of other surveys are skipped (an export may hold every survey).
+
+A response listed again (the same `response_id`: exports concatenated, or a line copied) is
+counted once, at its first line, as the stores keep the first of a retried response;
+`Aggregator.repeated` says how many lines were skipped so. Holding every id as a string would
+take ~110 bytes a response (past the memory budget at a million), so a file is first read on the
+assumption that it lists each response once, keeping only each id's `hash` (8 bytes in an
+array); only when two of those are equal is the file read again, in one pass that skips repeats
+by their ids exactly.
 
 With `workers` > 1 the file is cut into that many byte ranges on line boundaries; the first is
 aggregated here, the others in child processes (`multiprocessing` with a pipe each, which also
 works on AWS Lambda), and the aggregators are merged in file order. When a cap that depends on
-arrival order came into play (see `Aggregator.exact_merge`), or a response is listed in two of the
-ranges, the file is read again in one pass, so the report is always exactly the one-pass report.
+arrival order came into play (see `Aggregator.exact_merge`), the file is read again in one pass,
+so the report is always exactly the one-pass report. Only forked processes share the parent's
+`hash` of a string, so where there is no fork (Windows) the file is read in one process.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ import gc
 import itertools
 import multiprocessing
 import os
+from array import array
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
@@ -70,14 +77,17 @@ def aggregate_ndjson(
 ) -> Aggregator:
     """The aggregator of the file, read in `workers` processes (default: WORKERS, at most the CPUs)."""
     count = workers if workers is not None else min(WORKERS, os.cpu_count() or 1)
+    if "fork" not in multiprocessing.get_all_start_methods():
+        count = 1  # a spawned process hashes strings with a secret of its own
     ranges = byte_ranges(path, count)
+    size = path.stat().st_size
+    fingerprints: array[int] = array("q")
     if len(ranges) <= 1:
-        return aggregate_range(manifest, path, 0, path.stat().st_size, filters)
-    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-    context: Any = multiprocessing.get_context(method)  # typeshed's BaseContext lacks Process
+        aggregator = aggregate_range(manifest, path, 0, size, filters, fingerprints)
+        return aggregate_range(manifest, path, 0, size, filters) if _repeats_within(fingerprints) else aggregator
+    context: Any = multiprocessing.get_context("fork")  # typeshed's BaseContext lacks Process
     children = []
-    seen: set[str] = set()
-    repeated_across = False
+    repeated = False
     for start, end in ranges[1:]:
         receiver, sender = context.Pipe(duplex=False)
         process = context.Process(target=_child, args=(sender, manifest, path, start, end, filters), daemon=True)
@@ -85,16 +95,18 @@ def aggregate_ndjson(
         sender.close()
         children.append((process, receiver))
     try:
-        merged = aggregate_range(manifest, path, *ranges[0], filters, seen)
+        merged = aggregate_range(manifest, path, *ranges[0], filters, fingerprints)
+        seen = set(fingerprints)
+        repeated = len(seen) != len(fingerprints)
         for number, (process, receiver) in enumerate(children, 1):
             status, result = receiver.recv()
             process.join()
             if status != "ok":
                 raise NdjsonError(result)
-            aggregator, ids = result
-            repeated_across = repeated_across or not seen.isdisjoint(ids)
-            if number < len(children):
-                seen |= ids
+            aggregator, theirs, repeated_within = result
+            repeated = repeated or repeated_within or not seen.isdisjoint(theirs)
+            if number < len(children) and not repeated:
+                seen.update(theirs)
             merged.merge(aggregator)
     finally:
         for process, receiver in children:
@@ -102,9 +114,15 @@ def aggregate_ndjson(
             if process.is_alive():
                 process.kill()
                 process.join()
-    if repeated_across or not merged.exact_merge():
-        return aggregate_range(manifest, path, 0, path.stat().st_size, filters)
+    if repeated or not merged.exact_merge():
+        return aggregate_range(manifest, path, 0, size, filters)
     return merged
+
+
+def _repeats_within(fingerprints: array[int]) -> bool:
+    """Whether a fingerprint occurs twice (the same response, or a collision of `hash`: then the
+    exact reading only costs time)."""
+    return len(set(fingerprints)) != len(fingerprints)
 
 
 def byte_ranges(path: Path, parts: int) -> list[tuple[int, int]]:
@@ -123,11 +141,17 @@ def byte_ranges(path: Path, parts: int) -> list[tuple[int, int]]:
 
 
 def aggregate_range(
-    manifest: Manifest, path: Path, start: int, end: int, filters: Filters = ALL, seen: set[str] | None = None
+    manifest: Manifest,
+    path: Path,
+    start: int,
+    end: int,
+    filters: Filters = ALL,
+    fingerprints: array[int] | None = None,
 ) -> Aggregator:
-    """The aggregator of the lines in [start, end) (`start` at a line's beginning); `seen` gets the
-    `response_id` of each of the survey's responses taken (counted, or left out by `filters`)."""
-    reader = _Reader(manifest, filters, path, set() if seen is None else seen)
+    """The aggregator of the lines in [start, end) (`start` at a line's beginning). With
+    `fingerprints`, every response is counted and the `hash` of its id put there; without, a
+    response already met in the range is skipped (see the module docstring)."""
+    reader = _Reader(manifest, filters, path, fingerprints)
     aggregator = Aggregator(manifest, order=start)
     with path.open("rb") as file, _without_cycle_collection():
         file.seek(start)
@@ -167,10 +191,12 @@ class _Reader:
     and counted in C; a block that does not decode so (a blank line, a line of another shape or
     no JSON) is taken line by line, each line that does not decode through orjson and
     `Aggregator.add_document`, which counts any shape and names the line that is no response.
-    A response already met (`seen`) is skipped; an id is recorded only once its line was taken."""
+    Each response's id is recorded once its line was taken: its `hash` in `fingerprints` when given,
+    else the id in `seen`, and then a response already seen is skipped."""
 
-    def __init__(self, manifest: Manifest, filters: Filters, path: Path, seen: set[str]) -> None:
-        self.survey, self.path, self.seen = manifest.id, path, seen
+    def __init__(self, manifest: Manifest, filters: Filters, path: Path, fingerprints: array[int] | None) -> None:
+        self.survey, self.path, self.fingerprints = manifest.id, path, fingerprints
+        self.seen: set[str] = set()
         self.decoder = LineShape(manifest).decoder
         self.keep = document_filter(manifest, filters)
         self.admits = None if filters == ALL else filters.admission(report_zone(manifest))
@@ -180,9 +206,7 @@ class _Reader:
             try:
                 lines = self.decoder.decode_lines(block)  # skips blank lines; reads two values on one line
                 if _one_per_line(block, len(lines)):
-                    lines, ids, repeats = self._first_times(lines)
-                    aggregator.add_lines(lines, self.admits)  # all or nothing (see add_lines)
-                    self._taken(aggregator, ids, repeats)
+                    self._take(aggregator, lines)
                     return
             except (msgspec.DecodeError, ValueError):  # ValidationError is a DecodeError
                 pass
@@ -198,40 +222,38 @@ class _Reader:
             self._add_document(aggregator, line, number, offset)
         self._add_decoded(aggregator, decoded, offset)
 
-    def _first_times(self, lines: list[Any]) -> tuple[list[Any], set[str], int]:
-        """The survey's lines whose response is met for the first time, their ids, and how many
-        lines were left out as repeats. Nothing is recorded yet: see `_taken`."""
+    def _take(self, aggregator: Aggregator, lines: list[Any]) -> None:
+        """Count the survey's lines and record their ids; all or nothing (a ValueError from
+        `add_lines` comes before anything is counted or recorded)."""
         survey = self.survey
         if list(map(SURVEY, lines)).count(survey) != len(lines):
             lines = [line for line in lines if line.survey == survey]
+        if self.fingerprints is not None:
+            aggregator.add_lines(lines, self.admits)
+            self.fingerprints.extend(map(hash, filter(None, map(RESPONSE_ID, lines))))
+            return
         ids = set(map(RESPONSE_ID, lines))
-        if len(ids) == len(lines) and None not in ids and self.seen.isdisjoint(ids):
-            return lines, ids, 0  # the usual block: every line a new response
-        firsts, ids = [], set()
-        for line in lines:
-            response_id = line.response_id
-            if response_id is None:
+        firsts = lines
+        if not (len(ids) == len(lines) and all(ids) and self.seen.isdisjoint(ids)):
+            firsts, ids = [], set()
+            for line in lines:
+                response_id = line.response_id
+                if response_id and (response_id in self.seen or response_id in ids):
+                    continue
+                if response_id:
+                    ids.add(response_id)
                 firsts.append(line)
-            elif response_id not in self.seen and response_id not in ids:
-                ids.add(response_id)
-                firsts.append(line)
-        return firsts, ids, len(lines) - len(firsts)
-
-    def _taken(self, aggregator: Aggregator, ids: set[str], repeats: int) -> None:
+        aggregator.add_lines(firsts, self.admits)
         self.seen |= ids
-        aggregator.repeated += repeats
+        aggregator.repeated += len(lines) - len(firsts)
 
     def _add_decoded(self, aggregator: Aggregator, decoded: list[tuple[int, bytes, Any]], offset: int) -> None:
         try:
-            lines, ids, repeats = self._first_times([line for _number, _text, line in decoded])
-            aggregator.add_lines(lines, self.admits)
-            self._taken(aggregator, ids, repeats)
+            self._take(aggregator, [line for _number, _text, line in decoded])
         except ValueError:  # a time that is no time: find its line (nothing was added)
             for number, text, line in decoded:
                 try:
-                    lines, ids, repeats = self._first_times([line])
-                    aggregator.add_lines(lines, self.admits)
-                    self._taken(aggregator, ids, repeats)
+                    self._take(aggregator, [line])
                 except ValueError:
                     self._add_document(aggregator, text, number, offset)
         decoded.clear()
@@ -242,12 +264,15 @@ class _Reader:
             if document["survey"] != self.survey:
                 return
             response_id = document.get("response_id")
-            if isinstance(response_id, str) and response_id in self.seen:
+            known = isinstance(response_id, str) and response_id != ""
+            if known and self.fingerprints is None and response_id in self.seen:
                 aggregator.repeated += 1
                 return
             if self.keep is None or self.keep(document):
                 aggregator.add_document(document)
-            if isinstance(response_id, str):
+            if known and self.fingerprints is not None:
+                self.fingerprints.append(hash(response_id))
+            elif known:
                 self.seen.add(response_id)
         except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as err:
             if line.strip():
@@ -317,9 +342,10 @@ def _line_number(path: Path, offset: int) -> int:
 
 
 def _child(sender: Any, manifest: Manifest, path: Path, start: int, end: int, filters: Filters) -> None:
-    seen: set[str] = set()
+    fingerprints: array[int] = array("q")
     try:
-        result: tuple[str, Any] = ("ok", (aggregate_range(manifest, path, start, end, filters, seen), seen))
+        aggregator = aggregate_range(manifest, path, start, end, filters, fingerprints)
+        result: tuple[str, Any] = ("ok", (aggregator, fingerprints, _repeats_within(fingerprints)))
     except NdjsonError as err:
         result = ("error", str(err))
     except Exception as err:
