@@ -135,6 +135,44 @@ def test_a_corrupt_row_stops_the_report_naming_the_row(sqlite: SQLiteStore, docu
     assert problem in str(err.value)
 
 
+@pytest.mark.parametrize(
+    ("change", "problem"),
+    [
+        ({"hidden": {"campaign": None}}, "hidden: Expected `str`, got `null`"),
+        ({"hidden": {"campaign": "joulu", "source": 5}}, "hidden: Expected `str`, got `int`"),
+        ({"score": "high"}, "score"),
+        ({"manifest_version": 3}, "manifest_version"),
+        ({"ip": "192.0.2.1"}, "ip"),
+        ({"received_at": "2026-11-23 10:00"}, "received_at"),
+    ],
+)
+def test_a_row_parse_response_refuses_stops_the_report_even_among_clean_ones(
+    sqlite: SQLiteStore, change: dict[str, object], problem: str
+) -> None:
+    """The counted fields may be fine: a row the stored form does not allow is corrupt all the same."""
+    for stored in synthetic(300):
+        sqlite.put(stored)
+    row = orjson.loads(response(9, {"recommend": 7}).to_json()) | change
+    _raw_row(sqlite, "00000000-0000-4000-8000-900000000003", json.dumps(row), "2026-11-23T10:00:00.000000Z")
+    with pytest.raises(CorruptResponse, match=r"stored response 00000000-0000-4000-8000-900000000003 .*") as err:
+        aggregate_stored(manifest(), sqlite)
+    assert problem in str(err.value)
+
+
+def test_clean_rows_are_counted_in_batches_not_parsed_one_by_one(
+    sqlite: SQLiteStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for stored in synthetic(600):
+        sqlite.put(stored)
+    expected = _record_report(sqlite, "json", Filters())
+
+    def one_by_one(*_args: object) -> None:
+        raise AssertionError("a clean row was parsed on its own")
+
+    monkeypatch.setattr("functions.report.aggregate.Aggregator.add_document", one_by_one)
+    assert _stored_report(sqlite, "json", Filters()) == expected
+
+
 def test_a_row_outside_the_filters_is_not_counted_whatever_its_shape(sqlite: SQLiteStore) -> None:
     sqlite.put(response(1, {"recommend": 10}, tp="myymala-vaasa"))
     sqlite.put(response(2, {"recommend": 0}, tp="verkkokauppa"))

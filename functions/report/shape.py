@@ -22,6 +22,8 @@ SCALAR = int | float | str | None
 """A counted answer that is no list or object; booleans are left to the general path."""
 NUMBER = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)] | float | str | None
 """orjson reads an integer past 64 bits as a float: a line with one past 63 goes the general path."""
+STAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)?"
+"""`received_at` as `StoredResponse.to_json` writes it (UTC as `Z`; an offset or none from older rows)."""
 COUNTED_TYPES = {"nps", "csat", "ces", "rating", "single_choice", "multi_choice", "likert", "consent"}
 TEXT_TYPES = {"text", "email"}
 
@@ -56,9 +58,14 @@ def layout(manifest: Manifest) -> Layout:
 
 class LineShape:
     """The decoder of NDJSON lines into Structs laid out as `layout(manifest)`; `decoder` is None when
-    the answers cannot be laid out so (an `<id>.other` key that is also a question's id)."""
+    the answers cannot be laid out so (an `<id>.other` key that is also a question's id).
 
-    def __init__(self, manifest: Manifest) -> None:
+    `stored` is for a store's rows, which must stop the report when `parse_response` would refuse
+    them (`functions/report/documents.py`): then every field `StoredResponse` has is decoded as
+    strictly as it decodes it, or more (no other field, no null hidden value, `received_at` in the
+    store's form), so a row this decoder takes is one `parse_response` takes too."""
+
+    def __init__(self, manifest: Manifest, *, stored: bool = False) -> None:
         self.layout = layout(manifest)
         by_id = {q.id: q for q in manifest.questions}
         names = [*self.layout.counted, *self.layout.numbers, *self.layout.texts]
@@ -73,25 +80,35 @@ class LineShape:
         answers = msgspec.defstruct("Answers", fields, rename={f"a{i}": name for i, name in enumerate(names)}, gc=False)
         hidden = msgspec.defstruct(
             "Hidden",
-            [(f"h{i}", str | None, None) for i in range(len(manifest.hidden))],
+            [(f"h{i}", str if stored else str | None, None) for i in range(len(manifest.hidden))],
             rename={f"h{i}": name for i, name in enumerate(manifest.hidden)},
             frozen=True,
+            forbid_unknown_fields=stored,
             gc=False,
         )
-        line = msgspec.defstruct(
-            "Line",
-            [
+        line_fields: list[tuple[Any, ...]] = [("survey", str), ("received_at", str), ("lang", str)]
+        if stored:
+            line_fields = [
                 ("survey", str),
-                ("received_at", str),
+                ("received_at", Annotated[str, msgspec.Meta(pattern=f"^{STAMP}\\Z")]),
                 ("lang", str),
+                ("response_id", str),
+                ("manifest_version", str),
+                ("answers", answers),
+                ("tp", str | None, None),
+                ("hidden", hidden, msgspec.field(default_factory=hidden)),
+                ("outcome", str | None, None),
+                ("score", float | None, None),
+            ]
+        else:
+            line_fields += [
                 ("response_id", str | None, None),
                 ("tp", str | None, None),
                 ("hidden", hidden | None, None),
                 ("answers", answers, msgspec.field(default_factory=answers)),
                 ("outcome", str | None, None),
-            ],
-            gc=False,
-        )
+            ]
+        line = msgspec.defstruct("Line", line_fields, forbid_unknown_fields=stored, gc=False)
         self.decoder = msgspec.json.Decoder(line)
 
 
