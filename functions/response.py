@@ -10,6 +10,9 @@ from msgspec import Struct, field
 
 from functions.decode_errors import where_and_problem
 
+UNKNOWN_TOUCHPOINT = "unknown"
+"""`tp` of a response whose link named a touchpoint the survey does not have."""
+
 
 class StoredResponse(Struct, frozen=True, forbid_unknown_fields=True, kw_only=True):
     """One respondent's validated answers, enriched by the server.

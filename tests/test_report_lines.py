@@ -82,8 +82,8 @@ def odd_lines(draw: st.DrawFn) -> list[str]:
                 i,
                 answers,
                 at=at,
-                tp=draw(st.sampled_from(["myymala-helsinki", "verkkokauppa", "unknown", None])),
-                lang=draw(st.sampled_from(["fi", "sv"])),
+                tp=draw(st.sampled_from(["myymala-helsinki", "verkkokauppa", "unknown", "vanha-myymala", None])),
+                lang=draw(st.sampled_from(["fi", "sv", "en"])),
                 hidden=draw(st.sampled_from([{}, {"campaign": "joulu"}, {"campaign": "kevät", "other": "x"}])),
             ).to_json()
         )
@@ -109,6 +109,23 @@ def test_decoded_lines_give_the_report_of_documents_added_one_by_one(lines: list
         path = Path(folder) / "responses.ndjson"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         assert as_json(aggregate_file(m, path, generated_at=MOMENT, workers=1)) == _one_by_one(m, lines)
+
+
+def test_known_values_come_as_the_manifests_own_strings_and_others_from_the_general_decoder() -> None:
+    m = _survey()
+    shape = LineShape(m)
+    assert shape.known is not None and shape.decoder is not None
+    usual = response(1, {"visit": "groceries", "topics": ["price"]}, tp="verkkokauppa", lang="sv").to_json()
+    line = shape.known.decode(usual)
+    (option,) = [o.id for q in m.questions if q.id == "visit" for o in q.options if o.id == "groceries"]
+    assert line.tp is next(t.id for t in m.touchpoints if t.id == "verkkokauppa")
+    assert line.lang is next(lang for lang in m.languages if lang == "sv")
+    assert astuple(line.answers)[shape.layout.counted.index("visit")] is option
+    for odd in [{"tp": "vanha-myymala"}, {"lang": "en"}, {"answers": {"visit": "kukkakauppa"}}]:
+        text = json.dumps(json.loads(usual) | odd)
+        with pytest.raises(ValueError):
+            shape.known.decode(text)
+        assert shape.decoder.decode(text).survey == m.id
 
 
 def test_answers_of_the_usual_shape_decode_and_odd_ones_do_not() -> None:

@@ -27,12 +27,11 @@ from functions.collect.answers import OTHER, UNANSWERED, check_answer, check_oth
 from functions.collect.problem import Problem, shown
 from functions.conditions import visible_answers
 from functions.manifest import SCALE_TYPES, Manifest
-from functions.response import StoredResponse
+from functions.response import UNKNOWN_TOUCHPOINT, StoredResponse
 
 FIELDS = frozenset({"response_id", "lang", "tp", "hidden", "answers", "website"})
 HONEYPOT = "website"
 HIDDEN_LIMIT = 200
-UNKNOWN_TOUCHPOINT = "unknown"
 
 
 @dataclass(frozen=True)

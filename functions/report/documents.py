@@ -93,14 +93,14 @@ class _Rows:
 
     def __init__(self, manifest: Manifest, filters: Filters) -> None:
         self.manifest, self.filters, self.zone = manifest, filters, report_zone(manifest)
-        self.decoder = LineShape(manifest, stored=True).decoder
+        self.shape = LineShape(manifest, stored=True)
         self.admits = None if filters == ALL else filters.admission(self.zone)
         self.keep = document_filter(manifest, filters)
 
     def add(self, aggregator: Aggregator, batch: list[tuple[str, str]]) -> None:
-        if self.decoder is not None and batch:
+        if self.shape.decoder is not None and batch:
             try:
-                lines = self.decoder.decode_lines("\n".join(text for _response_id, text in batch))
+                lines = self.shape.decode_lines("\n".join(text for _response_id, text in batch))
                 if len(lines) == len(batch) and list(map(SURVEY, lines)).count(self.manifest.id) == len(lines):
                     aggregator.add_lines(lines, self.admits)  # all or nothing (see add_lines)
                     return

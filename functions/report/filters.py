@@ -9,6 +9,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from functions.manifest import Manifest
+from functions.response import UNKNOWN_TOUCHPOINT
 from functions.store import ResponseStore
 
 NO_TOUCHPOINT = "(none)"
@@ -94,7 +95,7 @@ def parse_filters(
     first, last = _date("from", start), _date("to", end)
     if first and last and first > last:
         raise FilterError("from", f"{first} is after to={last}; give from ≤ to")
-    known = [tp.id for tp in manifest.touchpoints] + ["unknown", NO_TOUCHPOINT]
+    known = [tp.id for tp in manifest.touchpoints] + [UNKNOWN_TOUCHPOINT, NO_TOUCHPOINT]
     if touchpoint and touchpoint not in known:
         raise FilterError(
             "touchpoint", f"{touchpoint!r} is not a touchpoint of {manifest.id}; one of: " + ", ".join(known)

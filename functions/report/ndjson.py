@@ -197,14 +197,15 @@ class _Reader:
     def __init__(self, manifest: Manifest, filters: Filters, path: Path, fingerprints: array[int] | None) -> None:
         self.survey, self.path, self.fingerprints = manifest.id, path, fingerprints
         self.seen: set[str] = set()
-        self.decoder = LineShape(manifest).decoder
+        self.shape = LineShape(manifest)
+        self.decoder = self.shape.decoder
         self.keep = document_filter(manifest, filters)
         self.admits = None if filters == ALL else filters.admission(report_zone(manifest))
 
     def add_block(self, aggregator: Aggregator, block: bytes, offset: int) -> None:
         if self.decoder is not None:
             try:
-                lines = self.decoder.decode_lines(block)  # skips blank lines; reads two values on one line
+                lines = self.shape.decode_lines(block)  # skips blank lines; reads two values on one line
                 if _one_per_line(block, len(lines)):
                     self._take(aggregator, lines)
                     return

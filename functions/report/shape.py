@@ -12,11 +12,12 @@ Booleans are kept out of every counted type but consent's because True == 1 woul
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 import msgspec
 
 from functions.manifest import Manifest, Question
+from functions.response import UNKNOWN_TOUCHPOINT
 
 SCALAR = int | float | str | None
 """A counted answer that is no list or object; booleans are left to the general path."""
@@ -57,70 +58,102 @@ def layout(manifest: Manifest) -> Layout:
 
 
 class LineShape:
-    """The decoder of NDJSON lines into Structs laid out as `layout(manifest)`; `decoder` is None when
+    """The decoders of NDJSON lines into Structs laid out as `layout(manifest)`; both are None when
     the answers cannot be laid out so (an `<id>.other` key that is also a question's id).
+
+    `decoder` takes any line the counting can take unchecked. `known` takes only the lines whose
+    touchpoint, language and chosen options are the manifest's own, and gives each of those values
+    as the manifest's one string object: no string made per line, its hash already known, and a
+    cell's key or an answer's count found by identity. A block `known` refuses (a touchpoint since
+    removed, another survey's lines) is decoded again by `decoder`.
 
     `stored` is for a store's rows, which must stop the report when `parse_response` would refuse
     them (`functions/report/documents.py`): then every field `StoredResponse` has is decoded as
     strictly as it decodes it, or more (no other field, no null hidden value, `received_at` in the
-    store's form), so a row this decoder takes is one `parse_response` takes too."""
+    store's form), so a row these decoders take is one `parse_response` takes too."""
 
     def __init__(self, manifest: Manifest, *, stored: bool = False) -> None:
         self.layout = layout(manifest)
-        by_id = {q.id: q for q in manifest.questions}
         names = [*self.layout.counted, *self.layout.numbers, *self.layout.texts]
         names += [qid + ".other" for qid in self.layout.others]
         self.decoder: msgspec.json.Decoder[Any] | None = None
-        if len(set(names)) != len(names):
-            return
-        fields: list[tuple[str, Any, Any]] = []
-        for position, name in enumerate(names):
-            question = by_id.get(name) if position < len(names) - len(self.layout.others) else None
-            fields.append((f"a{position}", _answer_type(question), None))
-        answers = msgspec.defstruct("Answers", fields, rename={f"a{i}": name for i, name in enumerate(names)}, gc=False)
-        hidden = msgspec.defstruct(
-            "Hidden",
-            [(f"h{i}", str if stored else str | None, None) for i in range(len(manifest.hidden))],
-            rename={f"h{i}": name for i, name in enumerate(manifest.hidden)},
-            frozen=True,
-            forbid_unknown_fields=stored,
-            gc=False,
-        )
-        line_fields: list[tuple[Any, ...]] = [("survey", str), ("received_at", str), ("lang", str)]
-        if stored:
-            line_fields = [
-                ("survey", str),
-                ("received_at", Annotated[str, msgspec.Meta(pattern=f"^{STAMP}\\Z")]),
-                ("lang", str),
-                ("response_id", str),
-                ("manifest_version", str),
-                ("answers", answers),
-                ("tp", str | None, None),
-                ("hidden", hidden, msgspec.field(default_factory=hidden)),
-                ("outcome", str | None, None),
-                ("score", float | None, None),
-            ]
-        else:
-            line_fields += [
-                ("response_id", str | None, None),
-                ("tp", str | None, None),
-                ("hidden", hidden | None, None),
-                ("answers", answers, msgspec.field(default_factory=answers)),
-                ("outcome", str | None, None),
-            ]
-        line = msgspec.defstruct("Line", line_fields, forbid_unknown_fields=stored, gc=False)
-        self.decoder = msgspec.json.Decoder(line)
+        self.known: msgspec.json.Decoder[Any] | None = None
+        if len(set(names)) == len(names):
+            self.decoder = _decoder(manifest, names, len(self.layout.others), stored=stored, known=False)
+            self.known = _decoder(manifest, names, len(self.layout.others), stored=stored, known=True)
+        self._tries = self._misses = 0
+
+    def decode_lines(self, block: bytes | str) -> list[Any]:
+        """The block's lines, by `known` while it takes most blocks (a file of other surveys' lines
+        soon stops trying it), else by `decoder`; raises as msgspec does (a DecodeError)."""
+        if self.known is not None and self._misses * 4 <= self._tries + 8:
+            self._tries += 1
+            try:
+                return self.known.decode_lines(block)
+            except msgspec.DecodeError:  # ValidationError is one
+                self._misses += 1
+        if self.decoder is None:
+            raise msgspec.DecodeError("these answers cannot be laid out as a line")
+        return self.decoder.decode_lines(block)
 
 
-def _answer_type(question: Question | None) -> Any:
+def _decoder(manifest: Manifest, names: list[str], others: int, *, stored: bool, known: bool) -> Any:
+    by_id = {q.id: q for q in manifest.questions}
+    fields: list[tuple[str, Any, Any]] = []
+    for position, name in enumerate(names):
+        question = by_id.get(name) if position < len(names) - others else None
+        fields.append((f"a{position}", _answer_type(question, known), None))
+    answers = msgspec.defstruct("Answers", fields, rename={f"a{i}": name for i, name in enumerate(names)}, gc=False)
+    hidden = msgspec.defstruct(
+        "Hidden",
+        [(f"h{i}", str if stored else str | None, None) for i in range(len(manifest.hidden))],
+        rename={f"h{i}": name for i, name in enumerate(manifest.hidden)},
+        frozen=True,
+        forbid_unknown_fields=stored,
+        gc=False,
+    )
+    lang: Any = Literal[tuple(manifest.languages)] if known else str
+    tp: Any = Literal[(*(t.id for t in manifest.touchpoints), UNKNOWN_TOUCHPOINT)] | None if known else str | None
+    line_fields: list[tuple[Any, ...]] = [("survey", str), ("received_at", str), ("lang", lang)]
+    if stored:
+        line_fields = [
+            ("survey", str),
+            ("received_at", Annotated[str, msgspec.Meta(pattern=f"^{STAMP}\\Z")]),
+            ("lang", lang),
+            ("response_id", str),
+            ("manifest_version", str),
+            ("answers", answers),
+            ("tp", tp, None),
+            ("hidden", hidden, msgspec.field(default_factory=hidden)),
+            ("outcome", str | None, None),
+            ("score", float | None, None),
+        ]
+    else:
+        line_fields += [
+            ("response_id", str | None, None),
+            ("tp", tp, None),
+            ("hidden", hidden | None, None),
+            ("answers", answers, msgspec.field(default_factory=answers)),
+            ("outcome", str | None, None),
+        ]
+    line = msgspec.defstruct("Line", line_fields, forbid_unknown_fields=stored, gc=False)
+    return msgspec.json.Decoder(line)
+
+
+def _answer_type(question: Question | None, known: bool) -> Any:
     if question is None or question.type in TEXT_TYPES:
         return Any  # free text: looked at only when present, never counted by value
     if question.type == "number":
         return NUMBER
     if question.type == "consent":
         return bool | None
+    options: Any = str
+    if known and question.type in ("single_choice", "multi_choice"):
+        options = Literal[(*(option.id for option in question.options), *(["other"] if question.other else []))]
     if question.type == "multi_choice":
-        return tuple[str, ...] | SCALAR
+        return tuple[options, ...] | int | float | options | None
+    if question.type == "single_choice":
+        return int | float | options | None
     if question.type == "likert":
         rows = msgspec.defstruct(
             "Likert",
