@@ -107,3 +107,9 @@ def decoding(run: Run, form_json: bytes, stored_json: bytes, calls: int) -> None
     run.add(Figure(f"  parse_response, a stored response of {len(stored_json):,} bytes (CPU)", cpu, "s"))
     cpu, _ = _cpu_per_call([response.to_json] * calls)
     run.add(Figure("  StoredResponse.to_json (CPU)", cpu, "s"))
+
+
+if __name__ == "__main__":
+    import sys
+
+    sys.exit(f"{sys.argv[0]} holds the warm measurements of the collect benchmark: run bench/collect.py")
