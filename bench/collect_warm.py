@@ -11,12 +11,16 @@ from __future__ import annotations
 import json
 import os
 import statistics
+import sys
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Any
 
 import msgspec
+
+if __name__ == "__main__":
+    sys.exit(f"{sys.argv[0]} holds the warm measurements of the collect benchmark: run bench/collect.py")
 
 from bench.figures import Figure, Run
 from bench.synthetic import collect_manifest_json
@@ -107,9 +111,3 @@ def decoding(run: Run, form_json: bytes, stored_json: bytes, calls: int) -> None
     run.add(Figure(f"  parse_response, a stored response of {len(stored_json):,} bytes (CPU)", cpu, "s"))
     cpu, _ = _cpu_per_call([response.to_json] * calls)
     run.add(Figure("  StoredResponse.to_json (CPU)", cpu, "s"))
-
-
-if __name__ == "__main__":
-    import sys
-
-    sys.exit(f"{sys.argv[0]} holds the warm measurements of the collect benchmark: run bench/collect.py")
