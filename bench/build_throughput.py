@@ -27,7 +27,18 @@ if __package__ in (None, ""):  # run as `python bench/build_throughput.py`
     sys.path[0] = str(Path(__file__).resolve().parent.parent)
 
 from bench import debian, hugo_site
-from bench.figures import ROOT, VENV_PYTHON, CannotRun, Figure, Run, main, run_command, seconds, timing_of
+from bench.figures import (
+    ROOT,
+    VENV_PYTHON,
+    CannotRun,
+    Figure,
+    Run,
+    compile_own_code,
+    main,
+    run_command,
+    seconds,
+    timing_of,
+)
 from bench.synthetic import spec_text, write_specs, write_theme
 
 PALAUTE = ROOT / ".venv" / "bin" / "palaute"
@@ -275,6 +286,8 @@ def measure(run: Run, args: argparse.Namespace) -> None:
         run.skip("Hugo", reason)
     else:
         run.note(hugo_site.hugo_version(hugo))
+    compile_own_code()
+    run.note("Palaute's .pyc written first, as pip writes them at install (see bench/figures.py)")
     results: dict[int, Sizes] = {}
     memory = Path("/dev/shm")
     where = str(memory) if memory.is_dir() and os.access(memory, os.W_OK) else None

@@ -35,7 +35,7 @@ if __package__ in (None, ""):  # run as `python bench/collect.py`
 
 from bench import load, profile
 from bench.answers import full_answers
-from bench.figures import ROOT, VENV_PYTHON, CannotRun, Figure, Run, main, timing_of
+from bench.figures import ROOT, VENV_PYTHON, CannotRun, Figure, Run, drop_own_bytecode, main, timing_of
 from bench.synthetic import collect_manifest_json
 
 COLD_BUDGET = 0.250
@@ -106,7 +106,7 @@ def api_event(survey: str, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _child(code: str, *args: str) -> tuple[dict[str, Any], float]:
-    env = {**os.environ, **LAMBDA_ENV, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, **LAMBDA_ENV, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
     start = time.perf_counter()
     done = subprocess.run([str(VENV_PYTHON), "-c", code, *args], capture_output=True, text=True, env=env,
                           cwd=ROOT, timeout=120)  # fmt: skip
@@ -118,7 +118,7 @@ def _child(code: str, *args: str) -> tuple[dict[str, Any], float]:
 
 def importtime_top(limit: int = 10) -> list[str]:
     """`-X importtime` of the handler: the costliest modules by their own time and the heaviest subtrees."""
-    env = {**os.environ, **LAMBDA_ENV, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, **LAMBDA_ENV, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
     done = subprocess.run([str(VENV_PYTHON), "-X", "importtime", "-c", "import functions.collect.handler"],
                           capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)  # fmt: skip
     rows: list[tuple[int, int, int, str]] = []
@@ -175,9 +175,9 @@ def cold_start(run: Run, runs: int, work: Path) -> None:
         run.note(line)
     if init.median > COLD_BUDGET and profile.available():
         code = "import functions.collect.handler"
+        env = {**os.environ, **LAMBDA_ENV, "PYTHONDONTWRITEBYTECODE": "1"}
         done = subprocess.run([str(VENV_PYTHON), str(ROOT / "bench" / "profile.py"), "-c", code],
-                              capture_output=True, text=True, env={**os.environ, **LAMBDA_ENV}, cwd=ROOT,
-                              timeout=120)  # fmt: skip
+                              capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)  # fmt: skip
         for line in done.stdout.splitlines():
             run.note(line)
 
@@ -199,6 +199,8 @@ def _event(answers: dict[str, Any], response_id: str | None = None) -> dict[str,
 def main_run(run: Run, args: argparse.Namespace) -> None:
     from bench import collect_warm
 
+    drop_own_bytecode()
+    run.note("cold start with our modules compiled from source, as from the Lambda zip (no .pyc in it)")
     with tempfile.TemporaryDirectory(prefix="palaute-bench-collect-") as tmp:
         cold_start(run, 3 if args.quick else 10, Path(tmp))
     collect_warm.warm(run, 300 if args.quick else 3000, _event, manifest_answers(), WARM_BUDGET)
