@@ -5,7 +5,7 @@ NDJSON export; `write_report` and `produce` from any responses.
 
     aggregate.py, tallies.py, stats.py   responses → Report, one pass, bounded memory
     ndjson.py                            a Report straight from an NDJSON export, in parallel
-    documents.py                         a Report from a store's rows, parsed with orjson
+    documents.py                         a Report from a store's rows, decoded in batches
     model.py                             the Report and its JSON shape
     html.py, views.py, charts.py, labels.py, templates/report.html   the HTML page
     csv.py, xlsx.py, rows.py, json.py    the other formats
@@ -92,7 +92,7 @@ def write_stored_report(
     generated_at: datetime | None = None,
 ) -> ReportFile:
     """`write_report` of the survey's responses in `store`. HTML and JSON from a store that hands over
-    its rows as stored (`DocumentStore`) are tallied from orjson-parsed rows (`documents.py`)."""
+    its rows as stored (`DocumentStore`) are tallied from rows decoded in batches (`documents.py`)."""
     from functions.report.documents import DocumentStore, aggregate_stored
 
     filters = filters or Filters()
