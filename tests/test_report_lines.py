@@ -111,16 +111,18 @@ def test_decoded_lines_give_the_report_of_documents_added_one_by_one(lines: list
         assert as_json(aggregate_file(m, path, generated_at=MOMENT, workers=1)) == _one_by_one(m, lines)
 
 
-def test_known_values_come_as_the_manifests_own_strings_and_others_from_the_general_decoder() -> None:
+def test_known_values_come_as_one_string_object_each_and_others_from_the_general_decoder() -> None:
     m = _survey()
     shape = LineShape(m)
     assert shape.known is not None and shape.decoder is not None
     usual = response(1, {"visit": "groceries", "topics": ["price"]}, tp="verkkokauppa", lang="sv").to_json()
-    line = shape.known.decode(usual)
-    (option,) = [o.id for q in m.questions if q.id == "visit" for o in q.options if o.id == "groceries"]
-    assert line.tp is next(t.id for t in m.touchpoints if t.id == "verkkokauppa")
-    assert line.lang is next(lang for lang in m.languages if lang == "sv")
-    assert astuple(line.answers)[shape.layout.counted.index("visit")] is option
+    first, again = shape.known.decode(usual), shape.known.decode(usual)
+    visit = shape.layout.counted.index("visit")
+    assert (first.tp, first.lang, astuple(first.answers)[visit]) == ("verkkokauppa", "sv", "groceries")
+    assert first.tp is again.tp and first.lang is again.lang  # not a new string per line
+    assert astuple(first.answers)[visit] is astuple(again.answers)[visit]
+    general = shape.decoder.decode(usual)
+    assert general.tp == first.tp and general.tp is not shape.decoder.decode(usual).tp
     for odd in [{"tp": "vanha-myymala"}, {"lang": "en"}, {"answers": {"visit": "kukkakauppa"}}]:
         text = json.dumps(json.loads(usual) | odd)
         with pytest.raises(ValueError):

@@ -63,9 +63,10 @@ class LineShape:
 
     `decoder` takes any line the counting can take unchecked. `known` takes only the lines whose
     touchpoint, language and chosen options are the manifest's own, and gives each of those values
-    as the manifest's one string object: no string made per line, its hash already known, and a
-    cell's key or an answer's count found by identity. A block `known` refuses (a touchpoint since
-    removed, another survey's lines) is decoded again by `decoder`.
+    as one string object, the same for every line (the one its `Literal` holds): no string made
+    per line, its hash already known, and a cell's key or an answer's count found by identity.
+    A block `known` refuses (a touchpoint since removed, another survey's lines) is decoded again
+    by `decoder`.
 
     `stored` is for a store's rows, which must stop the report when `parse_response` would refuse
     them (`functions/report/documents.py`): then every field `StoredResponse` has is decoded as
