@@ -62,7 +62,7 @@ class LineShape:
     the answers cannot be laid out so (an `<id>.other` key that is also a question's id).
 
     `decoder` takes any line the counting can take unchecked. `known` takes only the lines whose
-    touchpoint, language and chosen options are the manifest's own, and gives each of those values
+    survey, touchpoint, language and chosen options are the manifest's own, and gives each of those values
     as one string object, the same for every line (the one its `Literal` holds): no string made
     per line, its hash already known, and a cell's key or an answer's count found by identity.
     A block `known` refuses (a touchpoint since removed, another survey's lines) is decoded again
@@ -115,10 +115,11 @@ def _decoder(manifest: Manifest, names: list[str], others: int, *, stored: bool,
     )
     lang: Any = Literal[tuple(manifest.languages)] if known else str
     tp: Any = Literal[(*(t.id for t in manifest.touchpoints), UNKNOWN_TOUCHPOINT)] | None if known else str | None
-    line_fields: list[tuple[Any, ...]] = [("survey", str), ("received_at", str), ("lang", lang)]
+    survey: Any = Literal[manifest.id] if known else str
+    line_fields: list[tuple[Any, ...]] = [("survey", survey), ("received_at", str), ("lang", lang)]
     if stored:
         line_fields = [
-            ("survey", str),
+            ("survey", survey),
             ("received_at", Annotated[str, msgspec.Meta(pattern=f"^{STAMP}\\Z")]),
             ("lang", lang),
             ("response_id", str),
