@@ -62,11 +62,11 @@ class LineShape:
     the answers cannot be laid out so (an `<id>.other` key that is also a question's id).
 
     `decoder` takes any line the counting can take unchecked. `known` takes only the lines whose
-    survey, touchpoint, language and chosen options are the manifest's own, and gives each of those values
-    as one string object, the same for every line (the one its `Literal` holds): no string made
-    per line, its hash already known, and a cell's key or an answer's count found by identity.
-    A block `known` refuses (a touchpoint since removed, another survey's lines) is decoded again
-    by `decoder`.
+    survey, touchpoint, language and chosen options are the manifest's own, and gives each of
+    those values as one string object, the same for every line (the one its `Literal` holds): no
+    string made per line, its hash already known, and a cell's key or an answer's count found by
+    identity. A block `known` refuses (a touchpoint since removed, another survey's lines) is
+    decoded again by `decoder`.
 
     `stored` is for a store's rows, which must stop the report when `parse_response` would refuse
     them (`functions/report/documents.py`): then every field `StoredResponse` has is decoded as
@@ -98,7 +98,9 @@ class LineShape:
         return self.decoder.decode_lines(block)
 
 
-def _decoder(manifest: Manifest, names: list[str], others: int, *, stored: bool, known: bool) -> Any:
+def _decoder(
+    manifest: Manifest, names: list[str], others: int, *, stored: bool, known: bool
+) -> msgspec.json.Decoder[Any]:
     by_id = {q.id: q for q in manifest.questions}
     fields: list[tuple[str, Any, Any]] = []
     for position, name in enumerate(names):
