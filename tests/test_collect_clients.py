@@ -123,20 +123,25 @@ def test_a_session_token_from_the_environment_is_sent_and_signed(scripted: Scrip
     assert json.loads(seen.body)["MessageBody"] == RESPONSE.to_json()
 
 
-def test_without_keys_in_the_environment_botocores_chain_finds_the_profile(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    scripted: ScriptedServer,
-) -> None:
+@pytest.fixture
+def no_keys(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No keys in the environment, no instance metadata, and botocore's config and credentials files in
+    an empty folder (returned), so the credential chain finds only what a test writes there."""
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
     monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+    return tmp_path
+
+
+def test_without_keys_in_the_environment_botocores_chain_finds_the_profile(
+    no_keys: Path, scripted: ScriptedServer
+) -> None:
     source = CredentialSource(os.environ)
     assert not source.from_environment
     source.prepare()  # builds the chain, reads nothing yet: the file below is written after it
-    (tmp_path / "credentials").write_text("[default]\naws_access_key_id = AKIAPROFIILI\naws_secret_access_key = s\n")
+    (no_keys / "credentials").write_text("[default]\naws_access_key_id = AKIAPROFIILI\naws_secret_access_key = s\n")
     assert source.current().access_key == "AKIAPROFIILI"
     scripted.answer(sqs_reply(RESPONSE.to_json()))
     clients = Clients({"AWS_REGION": REGION, "AWS_ENDPOINT_URL": scripted.url})
@@ -144,16 +149,8 @@ def test_without_keys_in_the_environment_botocores_chain_finds_the_profile(
     assert scripted.seen[0].headers["authorization"].startswith("AWS4-HMAC-SHA256 Credential=AKIAPROFIILI/")
 
 
-def test_no_credentials_anywhere_is_queue_unavailable_not_a_crash(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    scripted: ScriptedServer,
-) -> None:
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN", "AWS_PROFILE"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    monkeypatch.setenv("AWS_CONFIG_FILE", str(tmp_path / "config"))
-    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / "credentials"))
+@pytest.mark.usefixtures("no_keys")
+def test_no_credentials_anywhere_is_queue_unavailable_not_a_crash(scripted: ScriptedServer) -> None:
     queue = SQSQueue(Clients({"AWS_REGION": REGION, "AWS_ENDPOINT_URL": scripted.url}).sqs(), f"{scripted.url}/1/q")
     with pytest.raises(QueueUnavailable, match="NoCredentials"):
         queue.send(RESPONSE)
