@@ -42,7 +42,7 @@ from functions.report.tallies import (
     tally_for,
 )
 
-__all__ = ["VALUES_PER_BREAKDOWN", "Aggregator", "aggregate", "parse_moment"]
+__all__ = ["SURVEY", "VALUES_PER_BREAKDOWN", "Aggregator", "aggregate", "parse_moment"]
 
 COMMENTS_KEPT = 200
 """Newest free-text answers kept per question; the report also says how many there were in all."""

@@ -18,14 +18,13 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import datetime
-from operator import attrgetter
 from typing import Any, Protocol, runtime_checkable
 
 import msgspec
 import orjson
 
 from functions.manifest import Manifest
-from functions.report.aggregate import ALL, Aggregator
+from functions.report.aggregate import ALL, SURVEY, Aggregator
 from functions.report.filters import Filters, matching, report_zone
 from functions.report.ndjson import document_filter
 from functions.report.shape import STAMP as STORED_STAMP
@@ -37,7 +36,6 @@ FIELDS = StoredResponse.__struct_fields__
 STAMP = re.compile(STORED_STAMP)
 ROWS = 256
 """Rows decoded in one msgspec call: about 100 KB, whose Structs stay in a core's cache (as `ndjson.BLOCK`)."""
-SURVEY = attrgetter("survey")
 
 
 @runtime_checkable

@@ -41,7 +41,7 @@ import msgspec
 import orjson
 
 from functions.manifest import Manifest
-from functions.report.aggregate import ALL, Aggregator, parse_moment
+from functions.report.aggregate import ALL, SURVEY, Aggregator, parse_moment
 from functions.report.filters import Filters, report_zone
 from functions.report.model import Report
 from functions.report.shape import LineShape
@@ -53,7 +53,7 @@ a core's own cache while they are counted and freed. Blocks of 1 MiB spilled out
 third longer in all (bench/report.py); much smaller ones pay the per-block work more often."""
 WORKERS = 2
 """Processes by default: the Lambda function (≥ 1,769 MB) and the machines we measure have two cores."""
-SURVEY, RESPONSE_ID = attrgetter("survey"), attrgetter("response_id")
+RESPONSE_ID = attrgetter("response_id")
 
 
 class NdjsonError(ValueError):
