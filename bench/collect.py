@@ -53,6 +53,14 @@ LAMBDA_ENV = {
     "POWERTOOLS_SERVICE_NAME": "collect",
     "POWERTOOLS_METRICS_NAMESPACE": "Palaute",
 }
+
+
+def _child_env() -> dict[str, str]:
+    """A measured child's environment: the Lambda one, our modules importable and never given a .pyc
+    (the Lambda zip ships none; see `bench/figures.py`)."""
+    return {**os.environ, **LAMBDA_ENV, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
+
+
 COLD_CHILD = """
 import time
 start = time.perf_counter()
@@ -106,7 +114,7 @@ def api_event(survey: str, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def _child(code: str, *args: str) -> tuple[dict[str, Any], float]:
-    env = {**os.environ, **LAMBDA_ENV, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
+    env = _child_env()
     start = time.perf_counter()
     done = subprocess.run([str(VENV_PYTHON), "-c", code, *args], capture_output=True, text=True, env=env,
                           cwd=ROOT, timeout=120)  # fmt: skip
@@ -118,7 +126,7 @@ def _child(code: str, *args: str) -> tuple[dict[str, Any], float]:
 
 def importtime_top(limit: int = 10) -> list[str]:
     """`-X importtime` of the handler: the costliest modules by their own time and the heaviest subtrees."""
-    env = {**os.environ, **LAMBDA_ENV, "PYTHONPATH": str(ROOT), "PYTHONDONTWRITEBYTECODE": "1"}
+    env = _child_env()
     done = subprocess.run([str(VENV_PYTHON), "-X", "importtime", "-c", "import functions.collect.handler"],
                           capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)  # fmt: skip
     rows: list[tuple[int, int, int, str]] = []
@@ -175,7 +183,7 @@ def cold_start(run: Run, runs: int, work: Path) -> None:
         run.note(line)
     if init.median > COLD_BUDGET and profile.available():
         code = "import functions.collect.handler"
-        env = {**os.environ, **LAMBDA_ENV, "PYTHONDONTWRITEBYTECODE": "1"}
+        env = _child_env()
         done = subprocess.run([str(VENV_PYTHON), str(ROOT / "bench" / "profile.py"), "-c", code],
                               capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)  # fmt: skip
         for line in done.stdout.splitlines():
