@@ -265,15 +265,15 @@ class _Reader:
             if document["survey"] != self.survey:
                 return
             response_id = document.get("response_id")
-            known = isinstance(response_id, str) and response_id != ""
-            if known and self.fingerprints is None and response_id in self.seen:
+            has_id = isinstance(response_id, str) and response_id != ""
+            if has_id and self.fingerprints is None and response_id in self.seen:
                 aggregator.repeated += 1
                 return
             if self.keep is None or self.keep(document):
                 aggregator.add_document(document)
-            if known and self.fingerprints is not None:
+            if has_id and self.fingerprints is not None:
                 self.fingerprints.append(hash(response_id))
-            elif known:
+            elif has_id:
                 self.seen.add(response_id)
         except (orjson.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as err:
             if line.strip():
