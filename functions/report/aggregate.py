@@ -42,7 +42,7 @@ from functions.report.tallies import (
     tally_for,
 )
 
-__all__ = ["SURVEY", "VALUES_PER_BREAKDOWN", "Aggregator", "aggregate", "parse_moment"]
+__all__ = ["VALUES_PER_BREAKDOWN", "Aggregator", "aggregate", "parse_moment"]
 
 COMMENTS_KEPT = 200
 """Newest free-text answers kept per question; the report also says how many there were in all."""
@@ -60,7 +60,7 @@ HOUR = timedelta(hours=1) - timedelta(microseconds=1)
 """From the start of an hour to its last moment."""
 HEADLINE_TYPES = {"nps": "score", "csat": "satisfied_pct", "ces": "mean", "rating": "mean"}
 EMPTY: Mapping[str, str] = MappingProxyType({})
-SURVEY, RECEIVED_AT, TZINFO = attrgetter("survey"), attrgetter("received_at"), attrgetter("tzinfo")
+RECEIVED_AT, TZINFO = attrgetter("received_at"), attrgetter("tzinfo")
 UTC_HOUR = itemgetter(slice(0, 13))
 """The first 13 characters of a UTC time name its hour in every form `fromisoformat` reads."""
 LEVEL_TYPES = frozenset({int, float, str, type(None)})
@@ -211,13 +211,11 @@ class Aggregator:
             self.last = last
 
     def add_lines(self, lines: list[Any], admits: Admission | None = None) -> None:
-        """Decoded NDJSON lines (`shape.LineShape`), other surveys' skipped, those `admits` refuses too.
+        """Decoded lines (`shape.LineShape`) of this survey's responses, counted but for those `admits`
+        refuses. The readers leave other surveys' lines out, as they must before they record ids.
 
         Every time is parsed before anything is counted, so a ValueError (a `received_at` that is no
         time) leaves the aggregator as it was: the reader then finds the line."""
-        survey = self.manifest.id
-        if list(map(SURVEY, lines)).count(survey) != len(lines):
-            lines = [line for line in lines if line.survey == survey]
         stamps = list(map(RECEIVED_AT, lines))
         moments = list(map(datetime.fromisoformat, stamps))
         utc = set(map(TZINFO, moments)) == {UTC}

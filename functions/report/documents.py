@@ -24,11 +24,11 @@ import msgspec
 import orjson
 
 from functions.manifest import Manifest
-from functions.report.aggregate import ALL, SURVEY, Aggregator
+from functions.report.aggregate import ALL, Aggregator
 from functions.report.filters import Filters, matching, report_zone
 from functions.report.ndjson import document_filter
 from functions.report.shape import STAMP as STORED_STAMP
-from functions.report.shape import LineShape
+from functions.report.shape import SURVEY, LineShape
 from functions.response import ResponseInvalid, StoredResponse, parse_response
 
 FIELDS = StoredResponse.__struct_fields__

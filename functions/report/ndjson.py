@@ -41,10 +41,10 @@ import msgspec
 import orjson
 
 from functions.manifest import Manifest
-from functions.report.aggregate import ALL, SURVEY, Aggregator, parse_moment
+from functions.report.aggregate import ALL, Aggregator, parse_moment
 from functions.report.filters import Filters, report_zone
 from functions.report.model import Report
-from functions.report.shape import LineShape
+from functions.report.shape import SURVEY, LineShape
 from functions.response import ResponseInvalid, StoredResponse, parse_response
 
 BLOCK = 1 << 17

@@ -12,6 +12,7 @@ Booleans are kept out of every counted type but consent's because True == 1 woul
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import Annotated, Any, Literal
 
 import msgspec
@@ -25,6 +26,8 @@ NUMBER = Annotated[int, msgspec.Meta(ge=-(2**63), le=2**63 - 1)] | float | str |
 """orjson reads an integer past 64 bits as a float: a line with one past 63 goes the general path."""
 STAMP = r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)?"
 """`received_at` as `StoredResponse.to_json` writes it (UTC as `Z`; an offset or none from older rows)."""
+SURVEY = attrgetter("survey")
+"""A decoded line's survey: the readers keep the lines whose survey is the report's."""
 COUNTED_TYPES = {"nps", "csat", "ces", "rating", "single_choice", "multi_choice", "likert", "consent"}
 TEXT_TYPES = {"text", "email"}
 
