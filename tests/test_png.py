@@ -21,12 +21,27 @@ def test_runs_of_rows_are_stored_in_their_order_each_as_often_as_its_count() -> 
 
 def test_a_repeated_row_is_stored_as_its_difference_from_the_row_above() -> None:
     row = bytes([0x5A]) * 30
-    data = grey_png(240, 40, 1, [(row, 40)])
-    start = data.index(b"IDAT") + 4
-    (length,) = struct.unpack(">I", data[start - 8 : start - 4])
-    stream = zlib.decompress(data[start : start + length])
+    stream = zlib.decompress(_image_data(grey_png(240, 40, 1, [(row, 40)])))  # zlib checks the Adler-32 too
     assert stream == b"\x00" + row + (b"\x02" + bytes(30)) * 39
-    assert length < 40, "forty rows of one pattern compress to a few bytes"
+
+
+def test_repeats_cost_a_few_bytes_however_many_there_are() -> None:
+    row = bytes([0x5A]) * 30
+    forty, four_hundred = (len(_image_data(grey_png(240, count, 1, [(row, count)]))) for count in (40, 400))
+    assert forty < len(row) + 80, "the first row as it is, its 39 repeats in a few dozen bytes"
+    assert four_hundred - forty < 60, "360 more rows, 11 KB of them, in a few dozen bytes"
+
+
+def test_a_row_longer_than_a_stored_block_holds_is_split_across_blocks() -> None:
+    row = bytes(range(256)) * 300  # 76,800 bytes: a stored deflate block holds at most 65,535
+    stream = zlib.decompress(_image_data(grey_png(len(row) * 8, 3, 1, [(row, 1), (row[::-1], 2)])))
+    assert stream == b"\x00" + row + b"\x00" + row[::-1] + b"\x02" + bytes(len(row))
+
+
+def _image_data(png: bytes) -> bytes:
+    start = png.index(b"IDAT") + 4
+    (length,) = struct.unpack(">I", png[start - 8 : start - 4])
+    return png[start : start + length]
 
 
 def test_a_grey_png_is_the_image_its_rows_describe() -> None:
