@@ -159,10 +159,11 @@ def _octets(scale: int) -> list[bytes]:
 def qr_png(link: str) -> bytes:
     """A 1-bit PNG large enough for a printed A5 sign at 300 dpi (about 8 cm wide), in whole pixels per module.
 
-    Written here rather than by Pillow: a module row's pixel row is packed to bytes once, from a table of
-    eight modules' pixels, and stands for the module's height, so no pixel passes through Python one by
-    one; `png.py` takes the runs of equal rows. Greyscale at one bit a pixel,
-    a set bit white; each row's last byte filled out with zero (dark) bits.
+    Written here rather than by Pillow: every module row's pixel row is packed to bytes at once, the whole
+    grid as one binary number looked up a byte of modules at a time in a table of their pixels, and each
+    stands for the module's height, so no pixel passes through Python one by one; `png.py` takes the runs
+    of equal rows. Greyscale at one bit a pixel, a set bit white; each row's last byte filled out with zero
+    (dark) bits.
     """
     code = symbol(link)
     side = code.side + 2 * QUIET_ZONE
@@ -170,17 +171,14 @@ def qr_png(link: str) -> bytes:
     width = side * scale
     octets = _octets(scale)
     length = (width + 7) // 8
-    count = (side + 7) // 8
+    count = (side + 7) // 8  # bytes of modules a row, each becoming `scale` bytes of pixels
     quiet = b"1" * QUIET_ZONE
     pad = b"0" * (count * 8 - side)  # dark modules past the edge: only their first bits fill the last byte
-
-    def packed(digits: bytes) -> bytes:  # the row's pixels, a bit each
-        modules = int(digits + pad, 2).to_bytes(count, "big")
-        return b"".join(map(octets.__getitem__, modules))[:length]
-
-    margin = (packed(b"1" * side), QUIET_ZONE * scale)
-    runs = [margin]
-    for row in code.rows():
-        runs.append((packed(quiet + row.translate(_DIGIT) + quiet), scale))
-    runs.append(margin)
+    light = code.modules.translate(_DIGIT)
+    digits = b"".join([quiet + row + quiet + pad for row in Symbol(code.side, light).rows()])
+    modules = int(b"1" * side + pad + digits, 2).to_bytes(count * (code.side + 1), "big")  # the margin row first
+    pixels = b"".join(map(octets.__getitem__, modules))
+    step = count * scale
+    margin = (pixels[:length], QUIET_ZONE * scale)
+    runs = [margin, *((pixels[start : start + length], scale) for start in range(step, len(pixels), step)), margin]
     return grey_png(width, width, 1, runs)
