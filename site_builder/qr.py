@@ -1,9 +1,9 @@
 """QR codes for touchpoint links, made for print: a full quiet zone and error correction level Q.
 
-libzint encodes (in C, through zint-bindings: the smallest version that fits and the best of the eight
-masks); the SVG and the PNG are drawn here from the module grid, so one encoding serves the code's
-SVG file, its PNG and the sign that carries the SVG inline. The tests read the codes back with
-zxing-cpp, a decoder that shares nothing with the encoder.
+libzint encodes (in C, through zint-bindings: the smallest version that fits), and `qr_masks.py` picks
+the mask as libzint would, in less time. The SVG and the PNG are drawn here from the module grid, so
+one encoding serves the code's SVG file, its PNG and the sign that carries the SVG inline. The tests
+read the codes back with zxing-cpp, a decoder that shares nothing with the encoder.
 """
 
 from __future__ import annotations
@@ -14,9 +14,8 @@ from functools import lru_cache
 from html import escape
 from urllib.parse import quote, urlsplit, urlunsplit
 
-import zint
-
 from site_builder.png import grey_png
+from site_builder.qr_masks import best_masked
 
 QUIET_ZONE = 4
 """Modules of white around the symbol on every side: the full quiet zone the QR standard asks for."""
@@ -86,32 +85,16 @@ class Symbol:
         return [self.modules[y * self.side : (y + 1) * self.side] for y in range(self.side)]
 
 
-LEVEL_Q = 3
-"""libzint's `option_1` for QR error correction: 1 L, 2 M, 3 Q, 4 H."""
 _MODULE_OF_DIGIT = bytes.maketrans(b"01", b"\xff\x00")
 """A module's bit as a binary digit ("1" dark) → its byte in a `Symbol` (0 dark, 255 light)."""
 
 
 @lru_cache(maxsize=64)
 def symbol(link: str) -> Symbol:
-    """Encoding is most of a QR code's cost; the SVG, the PNG and the sign of one link share it.
-
-    libzint itself, not zxing-cpp's writer (which is libzint too): zxing-cpp then reads the symbol back
-    into a barcode of its own, which cost a third again as much as the encoding.
-    """
-    code = zint.Symbol()
-    code.symbology = zint.Symbology.QRCODE
-    code.option_1 = LEVEL_Q
-    code.encode(link.encode())
-    side = code.width
-    grid = code.encoded_data  # a row of bits per module row, bit x of a row at byte x // 8, least significant first
-    stride, used = grid.nbytes // len(grid), (side + 7) // 8
-    flat = grid.cast("B")
-    packed = b"".join([flat[y * stride : y * stride + used] for y in range(side)])
-    digits = format(int.from_bytes(packed, "little"), "b").zfill(len(packed) * 8)[::-1].encode()
-    width = used * 8  # the digits of a row: its modules, then the row's last byte filled out
-    modules = b"".join([digits[y * width : y * width + side] for y in range(side)]).translate(_MODULE_OF_DIGIT)
-    assert code.rows == side and len(modules) == side * side, "a QR code is square, a byte a module"
+    """Encoding is most of a QR code's cost; the SVG, the PNG and the sign of one link share it."""
+    _, rows = best_masked(link)
+    side = len(rows)
+    modules = "".join([format(row, "b").zfill(side)[::-1] for row in rows]).encode().translate(_MODULE_OF_DIGIT)
     return Symbol(side, modules)
 
 
