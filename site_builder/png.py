@@ -36,11 +36,14 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 def _stored(data: bytes) -> bytes:
     """Deflate blocks that hold `data` as it is: a header byte (not final, stored), its length, the complement."""
-    blocks = []
-    for start in range(0, len(data), STORED_MAX):
-        part = data[start : start + STORED_MAX]
-        blocks.append(b"\x00" + struct.pack("<HH", len(part), len(part) ^ 0xFFFF) + part)
-    return b"".join(blocks)
+    if len(data) <= STORED_MAX:
+        return _stored_header(len(data)) + data
+    return b"".join(_stored(data[start : start + STORED_MAX]) for start in range(0, len(data), STORED_MAX))
+
+
+@lru_cache(maxsize=8)
+def _stored_header(length: int) -> bytes:
+    return b"\x00" + struct.pack("<HH", length, length ^ 0xFFFF)
 
 
 @lru_cache(maxsize=32)
