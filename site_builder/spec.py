@@ -47,7 +47,7 @@ Scalar = Union[int, float, str, bool]
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", defer_build=True)  # built once, as a whole, at the first spec read
 
 
 class ConditionSpec(Strict):

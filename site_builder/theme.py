@@ -37,7 +37,7 @@ CONTRAST_PAIRS: list[tuple[str, str, float, str]] = [
 
 
 class Colors(BaseModel):
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     primary: str
     on_primary: str
     text: str
@@ -49,7 +49,7 @@ class Colors(BaseModel):
 class Tokens(BaseModel):
     """The merged, complete design tokens of a theme."""
 
-    model_config = ConfigDict(frozen=True)
+    model_config = ConfigDict(frozen=True, defer_build=True)
     name: str
     colors: Colors
     font_family: str

@@ -25,7 +25,7 @@ _FONT_FAMILY = re.compile(r"^[\w \t,.\-\"']+$")
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class ColorSet(_Strict):
