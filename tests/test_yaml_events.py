@@ -3,10 +3,14 @@ reading, and hands every file it cannot read plainly to the full reading, which 
 
 from __future__ import annotations
 
+import re
 import textwrap
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
+import yaml
 from test_spec_yaml import ROOT, same, sources
 
 from site_builder import load
@@ -49,6 +53,9 @@ def test_specs_and_themes_as_producers_write_them_are_read_quickly() -> None:
     [
         "a: 1\na: 2\n",  # a repeated key
         "1: yksi\n1.0: yksi taas\n",  # the same key as a number twice
+        'fi: Kerro\n"fi": Kerro taas\n',  # the same key, plain and quoted
+        "1: yksi\nfi: Kerro\nfi: Kerro taas\n",  # a repeated key after a key that is not text
+        "fi: Kerro\n1: yksi\nfi: Kerro taas\n",  # a repeated key around a key that is not text
         "base: &b {x: 1}\ncopy: *b\n",  # an anchor and an alias
         "<<: {x: 1}\ny: 2\n",  # a merge key
         "? [a, b]\n: kaksi\n",  # a list as a key
@@ -63,6 +70,39 @@ def test_specs_and_themes_as_producers_write_them_are_read_quickly() -> None:
 def test_what_the_quick_reading_cannot_read_plainly_goes_to_the_full_reading(text: str) -> None:
     with pytest.raises(GiveUp):
         quick_reading(text)
+
+
+@pytest.mark.parametrize(
+    ("text", "data"),
+    [
+        ('1: yksi\n"1": yksi tekstinä\n', {"1": "yksi tekstinä"}),  # a number, then the text it reads as
+        ('"1": yksi tekstinä\n1: yksi\n', {"1": "yksi"}),
+        ("true: tosi\n'True': tosi tekstinä\n", {"True": "tosi tekstinä"}),
+    ],
+)
+def test_keys_that_differ_but_share_their_text_are_no_repeat_and_the_later_value_stands(
+    text: str, data: dict[str, str]
+) -> None:
+    assert same(quick_reading(text), data) and same(full_reading(text), data)
+
+
+def test_a_scalar_reads_the_same_at_every_repeat() -> None:
+    text = "[fi, fi, 'fi', true, true, 'true', n, n, 5, '5', 5, '', '']\n"
+    assert same(quick_reading(text), ["fi", "fi", "fi", True, True, "true", "n", "n", 5, "5", 5, "", ""])
+
+
+def test_a_loader_that_may_type_any_first_character_has_every_plain_scalar_resolved() -> None:
+    class Wildcard(yaml.SafeLoader):
+        """PyYAML's loader with a table of its own, so PyYAML's stays as it is."""
+
+    Wildcard.yaml_implicit_resolvers = {}
+    Wildcard.add_implicit_resolver("!kylla", re.compile("^kyllä$"), None)  # None: any first character
+    scalars: dict[str, Callable[[str], Any]] = {"tag:yaml.org,2002:str": str, "!kylla": lambda text: True}
+    assert read_data(Wildcard("a: kyllä\nb: [kyllä, ei]\nkyllä: c\n"), scalars) == {
+        "a": True,
+        "b": [True, "ei"],
+        "True": "c",
+    }
 
 
 @pytest.mark.parametrize(
