@@ -6,8 +6,10 @@ Each check yields problems rather than raising, so a producer sees every mistake
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from datetime import date, datetime
 from functools import cache
-from typing import Any
+from types import UnionType
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel
@@ -113,30 +115,72 @@ def _ids(spec: SurveySpec, doc: YamlDocument) -> Iterator[Problem]:
 
 
 @cache
-def _fields(model: type[BaseModel]) -> tuple[tuple[str, str, bool], ...]:
-    """A model's fields: name, key in the spec, and whether it is a translatable text (`Localized`)."""
-    localized = {
+def _localized(model: type[BaseModel]) -> frozenset[str]:
+    """The model's fields that are translatable texts (`Localized`)."""
+    return frozenset(
         name
         for cls in model.__mro__
         for name, annotation in getattr(cls, "__annotations__", {}).items()
-        if "Localized" in str(annotation)
-    }
-    return tuple((name, info.alias or name, name in localized) for name, info in model.model_fields.items())
+        if "Localized" in str(annotation) and name in model.model_fields
+    )
 
 
-def _texts(value: Any, loc: Loc) -> Iterator[tuple[Loc, Any]]:
+@cache
+def _fields(model: type[BaseModel]) -> tuple[tuple[str, str, bool], ...]:
+    """A model's fields that can hold a translatable text: name, key in the spec, and whether it is one.
+    The rest (ids, numbers, flags, `show_if`) are never looked at: a spec has hundreds."""
+    localized = _localized(model)
+    return tuple(
+        (name, info.alias or name, name in localized)
+        for name, info in model.model_fields.items()
+        if name in localized or _holds_texts(info.annotation, set())
+    )
+
+
+_NO_TEXTS = (str, int, float, bool, type(None), date, datetime)
+
+
+def _holds_texts(annotation: Any, seen: set[type[BaseModel]]) -> bool:
+    """Whether a value of this type can hold a translatable text: a model with one, in a model or list (what
+    `_texts` looks into) at any depth. A type not understood here is taken to hold one."""
+    origin = get_origin(annotation)
+    if origin is None and isinstance(annotation, type):
+        if issubclass(annotation, BaseModel):
+            if annotation in seen:  # being looked into further up: its texts are found there
+                return False
+            seen.add(annotation)
+            return bool(_localized(annotation)) or any(
+                _holds_texts(info.annotation, seen) for info in annotation.model_fields.values()
+            )
+        return issubclass(annotation, list) or annotation not in _NO_TEXTS
+    if origin is Literal or origin is dict or origin is tuple:
+        return False
+    if origin is Annotated:
+        return _holds_texts(get_args(annotation)[0], seen)
+    if origin is Union or origin is UnionType or origin is list:
+        return any(_holds_texts(arg, seen) for arg in get_args(annotation))
+    return True
+
+
+def _texts(value: Any, loc: Loc) -> list[tuple[Loc, Any]]:
     """Every translatable text in the spec with its path."""
+    found: list[tuple[Loc, Any]] = []
+    _gather(value, loc, found)
+    return found
+
+
+def _gather(value: Any, loc: Loc, found: list[tuple[Loc, Any]]) -> None:
     if isinstance(value, BaseModel):
         for name, key, localized in _fields(type(value)):
             field_value = getattr(value, name)
             if localized and field_value is not None:
-                yield loc + (key,), field_value
+                found.append((loc + (key,), field_value))
             elif isinstance(field_value, (BaseModel, list)):  # nothing else holds texts
-                yield from _texts(field_value, loc + (key,))
+                _gather(field_value, loc + (key,), found)
     elif isinstance(value, list):
         for i, item in enumerate(value):
             if isinstance(item, (BaseModel, list)):
-                yield from _texts(item, loc + (i,))
+                _gather(item, loc + (i,), found)
 
 
 def _translations(spec: SurveySpec, doc: YamlDocument) -> Iterator[Problem]:

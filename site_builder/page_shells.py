@@ -77,6 +77,8 @@ def builtin_only(env: Environment, names: tuple[str, ...]) -> bool:
 
 
 _shells: dict[Hashable, _Shell | None] = {}
+_UNCUT = _Shell((), (), (), ())
+"""What `_shells` gives for a key with no shell yet (None is a page that has none)."""
 
 
 def forget_shells() -> None:
@@ -144,11 +146,12 @@ def _filling(
 def _shell(key: Hashable, slots: Sequence[Slot], render: Callable[[], str], compacted: bool) -> _Shell | None:
     if any("\x00" in slot.value for slot in slots):
         return None
-    if key not in _shells:
+    shell = _shells.get(key, _UNCUT)  # one look-up: a key hashes and compares every field of the page's views
+    if shell is _UNCUT:
         if len(_shells) >= SHELLS_KEPT:
             _shells.clear()
-        _shells[key] = _cut(render(), len(slots), compacted)
-    return _shells[key]
+        shell = _shells[key] = _cut(render(), len(slots), compacted)
+    return shell
 
 
 def _texts(shell: _Shell, slots: Sequence[Slot], compacted: bool) -> list[str] | None:

@@ -8,30 +8,38 @@ is a slot only when it is not empty, and its emptiness is in the key.
 
 from __future__ import annotations
 
-from collections.abc import Hashable
-from dataclasses import fields, replace
+from collections.abc import Callable, Hashable
+from dataclasses import fields
+from functools import cache
+from operator import attrgetter
 from typing import Any
 
 from site_builder.page_shells import Slots
-from site_builder.page_views import Link, PageView, SurveyView, ThanksView
+from site_builder.page_views import Link, PageView, SurveyView, ThanksView, replaced
 
 
 def view_key(view: Any) -> tuple[Hashable, ...]:
     """Every field of a (frozen) view, its lists and dicts as tuples: two views with the same key are equal."""
-    values: list[Hashable] = [type(view).__qualname__]
-    for item in fields(view):
-        value = getattr(view, item.name)
-        if isinstance(value, list):
-            value = tuple(value)
-        elif isinstance(value, dict):
-            value = tuple(value.items())
-        values.append(value)
-    return tuple(values)
+    kind: type = type(view)
+    return (
+        kind.__qualname__,
+        *[
+            tuple(value) if isinstance(value, list) else tuple(value.items()) if isinstance(value, dict) else value
+            for value in _field_values(kind)(view)
+        ],
+    )
+
+
+@cache
+def _field_values(cls: type) -> Callable[[Any], tuple[Any, ...]]:
+    """A view class's field values in one call: each page's key reads every field of every view it shows."""
+    get = attrgetter(*(item.name for item in fields(cls)))
+    return get if len(fields(cls)) > 1 else lambda view: (get(view),)
 
 
 def page_slots(page: PageView, slots: Slots) -> tuple[PageView, tuple[Hashable, ...]]:
     """The layout's strings that name the survey: its title, and its canonical and alternate links."""
-    marked = replace(
+    marked = replaced(
         page,
         title=slots.add(page.title),
         canonical=slots.add(page.canonical) if page.canonical else "",
@@ -43,7 +51,7 @@ def page_slots(page: PageView, slots: Slots) -> tuple[PageView, tuple[Hashable, 
 def survey_slots(survey: SurveyView, slots: Slots) -> tuple[SurveyView, tuple[Hashable, ...]]:
     """The survey page's own strings; the questions (`sections_html`) too, rendered and compacted already.
     `sections` is left out: the page shows only `sections_html`."""
-    marked = replace(
+    marked = replaced(
         survey,
         id=slots.add(survey.id),
         version=slots.add(survey.version),
@@ -62,5 +70,5 @@ def survey_slots(survey: SurveyView, slots: Slots) -> tuple[SurveyView, tuple[Ha
 
 def thanks_slots(thanks: ThanksView, slots: Slots) -> tuple[ThanksView, tuple[Hashable, ...]]:
     """The thank-you text (a quiz's outcomes stay in the key: their pages are the survey's own)."""
-    marked = replace(thanks, text=slots.add(thanks.text))
+    marked = replaced(thanks, text=slots.add(thanks.text))
     return marked, view_key(marked)

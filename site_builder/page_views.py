@@ -8,8 +8,9 @@ alternate-language links are absolute, and only when the build is given a base U
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from functools import cache, lru_cache
+from typing import TYPE_CHECKING, TypeVar
 
 import msgspec
 
@@ -19,6 +20,9 @@ from site_builder.question_views import QuestionView, shared_question_view
 from site_builder.script import script_texts, survey_script
 from site_builder.show_if_text import shorten
 from site_builder.theme import Theme
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 RIGHT_TO_LEFT = frozenset({"ar", "fa", "he", "ur"})
 
@@ -144,7 +148,34 @@ def survey_view(manifest: Manifest, lang: str, path: str, *, api_url: str) -> Su
 
 def survey_view_at(survey: SurveyView, path: str) -> SurveyView:
     """The same survey page at another `path` of the survey folder: only its relative links differ."""
-    return replace(survey, thanks_href=f"{'../' * path.count('/')}{survey.lang}/thanks/")
+    return replaced(survey, thanks_href=f"{'../' * path.count('/')}{survey.lang}/thanks/")
+
+
+_View = TypeVar("_View", bound="DataclassInstance")
+
+
+def replaced(view: _View, /, **changes: object) -> _View:
+    """`dataclasses.replace`, at a fraction of its cost: each survey's pages copy views dozens of times (with
+    markers in their slots), and a frozen dataclass's `__init__` sets each field through `object.__setattr__`.
+
+    The copy skips `__init__` only when that is all `__init__` would do (no `__post_init__`, no field left
+    out of it) and the view holds nothing but its fields; otherwise it is `dataclasses.replace` itself."""
+    names = _copied_fields(type(view))
+    values = view.__dict__
+    if names is None or values.keys() != names or not changes.keys() <= names:
+        return replace(view, **changes)
+    copy: _View = object.__new__(type(view))
+    copy.__dict__.update(values, **changes)
+    return copy
+
+
+@cache
+def _copied_fields(cls: type[DataclassInstance]) -> frozenset[str] | None:
+    """The fields `replaced` copies as they are; None for a class whose `__init__` does more than set them."""
+    every = fields(cls)
+    if hasattr(cls, "__post_init__") or hasattr(cls, "__slots__") or not all(item.init for item in every):
+        return None
+    return frozenset(item.name for item in every)
 
 
 def _json(value: object) -> str:

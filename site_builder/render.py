@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-from dataclasses import replace
 from functools import cache, lru_cache, partial
 from pathlib import Path
 
@@ -26,6 +25,7 @@ from site_builder.page_slots import page_slots, survey_slots, thanks_slots
 from site_builder.page_views import (
     SurveyView,
     page_view,
+    replaced,
     survey_view,
     survey_view_at,
     thanks_title,
@@ -124,7 +124,7 @@ def _survey(env: Environment, manifest: Manifest, lang: str, api_url: str) -> Su
     html = env.get_template("sections.html").render(
         sections=survey.sections, question_html=partial(question_html, env, lang), m=catalog(lang)
     )
-    return replace(survey, sections_html=Markup(compact_html(html).strip()))  # autoescaped; compacted once
+    return replaced(survey, sections_html=Markup(compact_html(html).strip()))  # autoescaped; compacted once
 
 
 @lru_cache(maxsize=4096)
@@ -135,7 +135,7 @@ def question_html(env: Environment, lang: str, question: QuestionView) -> Markup
     macro = env.get_template(f"questions/{question.type}.html").module.question  # type: ignore[attr-defined]
     if builtin_only(env, _QUESTION_TEMPLATES):
         slots = Slots()
-        marked = replace(question, text=slots.add(question.text))
+        marked = replaced(question, text=slots.add(question.text))
         key = ("question", env, lang, marked)
         html = filled(key, slots, lambda: str(macro(marked, catalog(lang))), compacted=False)
         if html is not None:

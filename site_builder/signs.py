@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Hashable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from functions.manifest import Manifest, Touchpoint
 from site_builder.messages import message, translated
 from site_builder.page_shells import Slots, page_bytes
 from site_builder.page_slots import view_key
-from site_builder.page_views import stylesheet
+from site_builder.page_views import replaced, stylesheet
 from site_builder.qr import qr_svg, touchpoint_link
 from site_builder.render import environment
 from site_builder.theme import Theme
@@ -79,10 +79,10 @@ _SIGN_TEMPLATES = ("sign.html",)
 
 def sign_slots(sign: SignView, slots: Slots) -> tuple[SignView, tuple[Hashable, ...]]:
     """What differs from sign to sign: the touchpoint's link, code and place, and the survey's title."""
-    marked = replace(
+    marked = replaced(
         sign,
         title=slots.add(sign.title),
-        calls=[replace(call, title=slots.add(call.title)) for call in sign.calls],
+        calls=[replaced(call, title=slots.add(call.title)) for call in sign.calls],
         place=slots.add(sign.place),
         qr_svg=slots.add(sign.qr_svg, raw=True),
         link=slots.add(sign.link),
