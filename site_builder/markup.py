@@ -3,16 +3,25 @@
 from __future__ import annotations
 
 import re
+from functools import cache
+from typing import TYPE_CHECKING
 
-import markdown
 import nh3
+
+if TYPE_CHECKING:
+    import markdown
 
 ALLOWED_TAGS = {"p", "strong", "em", "a", "ul", "ol", "li", "br", "h2", "h3", "h4", "blockquote", "code"}
 ALLOWED_ATTRIBUTES = {"a": {"href", "title", "hreflang"}}
 
 
-_MARKDOWN = markdown.Markdown(output_format="html")
-"""One converter for every text: making one costs more than converting a paragraph; `reset` empties it."""
+@cache
+def _converter() -> markdown.Markdown:
+    """One converter for every text: making one costs more than converting a paragraph; `reset` empties it.
+    Made, and python-markdown imported, only when a text needs it: most intros are plain sentences."""
+    import markdown
+
+    return markdown.Markdown(output_format="html")
 
 
 _PLAIN_SENTENCES = re.compile(r"[^\W\d_](?:[^\W_]|[,.!?():;%€/–—*-]| (?! ))*(?<! )")
@@ -37,7 +46,7 @@ def plain_sentences_html(text: str) -> str | None:
 
 
 def markdown_html(text: str) -> str:
-    html = _MARKDOWN.reset().convert(text)
+    html = _converter().reset().convert(text)
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,
