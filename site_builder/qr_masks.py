@@ -96,19 +96,21 @@ def _finder_like(dark: int, light: int, step: int) -> int:
 _differences: dict[int, tuple[Canvas, list[int]]] = {}
 
 
-def _mask_differences(link: str, side: int) -> tuple[Canvas, list[int]]:
-    """For symbols of `side` modules: which modules each mask turns over compared with mask 0."""
-    if side not in _differences:
-        canvas = Canvas.of(side)
-        first = canvas.dark(encode(link, 0))
-        _differences[side] = (canvas, [canvas.dark(encode(link, mask)) ^ first for mask in range(MASKS)])
-    return _differences[side]
+def _mask_differences(link: str, first: zint.Symbol) -> tuple[Canvas, list[int]]:
+    """For symbols of `first`'s size: their canvas, and which modules each mask turns over compared with
+    mask 0, taken from `link` (`first` is its encoding with mask 0) the first time that size is met."""
+    if first.width not in _differences:
+        canvas = Canvas.of(first.width)
+        unmasked = canvas.dark(first)
+        others = [canvas.dark(encode(link, mask)) ^ unmasked for mask in range(1, MASKS)]
+        _differences[first.width] = (canvas, [0, *others])
+    return _differences[first.width]
 
 
 def best_masked(link: str) -> tuple[int, list[int]]:
     """The mask with the lowest penalty (the lowest number among equals) and that symbol's module rows."""
     first = encode(link, 0)
-    canvas, differences = _mask_differences(link, first.width)
+    canvas, differences = _mask_differences(link, first)
     unmasked = canvas.dark(first)
     candidates = [unmasked ^ difference for difference in differences]
     scores = [penalty(canvas, candidate) for candidate in candidates]

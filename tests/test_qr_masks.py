@@ -41,7 +41,7 @@ def test_a_mask_turns_over_the_same_modules_whatever_the_data(link: str) -> None
     side = encode(link, 0).width
     other = link.replace("hylly", "kassa")
     assert encode(other, 0).width == side
-    canvas, differences = _mask_differences(link, side)
+    canvas, differences = _mask_differences(link, encode(link, 0))
     unmasked = canvas.dark(encode(other, 0))
     for mask in range(MASKS):
         assert canvas.dark(encode(other, mask)) == unmasked ^ differences[mask]
